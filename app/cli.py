@@ -1,0 +1,129 @@
+"""The `rehearse` command: a Flask CLI group with the project's own commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from .extensions import db
+from .question_files import BankFileError, dump
+from .services import accounts, bank
+
+
+def prepare_database() -> None:
+    """Bring the schema up to date (a fresh database included). Safe to run every start."""
+    upgrade(directory=current_app.config["MIGRATIONS_DIR"])
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(serve)
+    app.cli.add_command(questions)
+    app.cli.add_command(users)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--workers",
+    default=lambda: int(os.environ.get("WEB_CONCURRENCY", 2)),
+    show_default="2, or $WEB_CONCURRENCY",
+    type=click.IntRange(1, 64),
+    help="Worker processes.",
+)
+@with_appcontext
+def serve(host: str, port: int, workers: int) -> None:
+    """Prepare the database, load the question bank if it is empty, and serve the app."""
+    from .server import run
+
+    prepare_database()
+    report = bank.load_seed_if_empty(Path(current_app.config["SEED_DIR"]))
+    if report:
+        click.echo(f"Loaded the question bank: {report}.")
+    click.echo(f"Rehearse is running on http://{host}:{port}/ (press Ctrl+C to stop)")
+    db.engine.dispose()  # workers open their own connections after the fork
+    run(current_app._get_current_object(), host=host, port=port, workers=workers)
+
+
+@click.group()
+def questions() -> None:
+    """Import and export the question bank."""
+
+
+@questions.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--category",
+    help="Category for a plain-text file (default: 'Imported questions').",
+)
+@with_appcontext
+def import_questions(file: Path, category: str | None) -> None:
+    """Import FILE: the project's TOML or JSON, or the plain-text 'Question N / Answer:' layout.
+
+    A question with the same slug is updated, so importing a file twice changes nothing. A file
+    with an error is refused whole.
+    """
+    prepare_database()
+    try:
+        report = bank.import_file(file, category_name=category)
+    except BankFileError as exc:
+        raise click.ClickException(f"Nothing was imported. {exc}") from None
+    click.echo(f"Imported {file.name}: {report}.")
+
+
+@questions.command("export")
+@click.option("--format", "fmt", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+@with_appcontext
+def export_questions(fmt: str, output: Path | None) -> None:
+    """Write the whole bank in a form that `questions import` reads back."""
+    prepare_database()
+    text = dump(bank.export_categories(), fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {bank.question_count()} questions to {output}.", err=True)
+    else:
+        sys.stdout.write(text)
+
+
+@click.group()
+def users() -> None:
+    """Manage accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Give the account administrator rights.")
+@with_appcontext
+def create_user(email: str, admin: bool) -> None:
+    """Create an account. Asks for the password twice (it can be piped: two lines)."""
+    from .auth.forms import RegisterForm
+
+    prepare_database()
+    password = click.prompt("Password", hide_input=True, confirmation_prompt="Repeat password")
+    with current_app.test_request_context():
+        form = RegisterForm(
+            meta={"csrf": False}, data={"email": email, "password": password, "confirm": password}
+        )
+        if not form.validate():
+            problems = [f"{form[name].label.text}: {msg}" for name, msgs in form.errors.items() for msg in msgs]
+            raise click.ClickException("; ".join(problems))
+    user = accounts.create_user(email, password, is_admin=admin)
+    click.echo(f"Created {'administrator' if admin else 'user'} {user.email}.")
+
+
+def main() -> None:
+    cli = FlaskGroup(create_app=_create_app, help="Rehearse: timed mock interviews.")
+    cli.main(prog_name="rehearse")
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()

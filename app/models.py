@@ -1,0 +1,220 @@
+"""The data model: users, the question bank, and timed attempts with their answers and ratings."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC in Python on every database (SQLite drops the zone, so add it back)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Difficulty(enum.StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class AttemptState(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"  # the user submitted it
+    TIMED_OUT = "timed_out"  # closed by the server after the deadline and its grace window
+
+
+class Grade(enum.IntEnum):
+    """The user's own grade of an answer, as in Anki."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    attempts: Mapped[list[Attempt]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # The sign-in this user object was loaded through; Flask-Login stores it in the cookie, so
+    # ending that sign-in on the server makes a replayed cookie worthless.
+    login_token = None
+
+    def get_id(self) -> str | None:
+        return self.login_token
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class LoginSession(db.Model):
+    """One sign-in. The cookie carries a random token; the database keeps only its hash."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class Category(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="category", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+
+class Question(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("category.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    prompt: Mapped[str] = mapped_column(sa.Text)
+    reference_answer: Mapped[str] = mapped_column(sa.Text)
+    key_points: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    difficulty: Mapped[str] = mapped_column(sa.String(10), default=Difficulty.MEDIUM.value)
+    tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    category: Mapped[Category] = relationship(back_populates="questions")
+
+    def __repr__(self) -> str:
+        return f"<Question {self.slug}>"
+
+
+class Attempt(db.Model):
+    """One timed mock interview of one user. The server's deadline is the only clock that counts."""
+
+    __table_args__ = (sa.Index("ix_attempt_user_started", "user_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(sa.String(16), default=AttemptState.IN_PROGRESS.value)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    time_limit_seconds: Mapped[int]
+    score: Mapped[float | None]
+    scorer_version: Mapped[str | None] = mapped_column(sa.String(20))
+
+    user: Mapped[User] = relationship(back_populates="attempts")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="attempt",
+        order_by="Answer.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == AttemptState.IN_PROGRESS
+
+
+class Answer(db.Model):
+    """What the user typed for one question of an attempt, beside the question as it was asked.
+
+    The prompt, reference answer and key points are copied when the attempt starts, so editing
+    or deleting a bank question never rewrites a past attempt.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="SET NULL"), index=True
+    )
+    category_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("category.id", ondelete="SET NULL")
+    )
+    category_name: Mapped[str] = mapped_column(sa.String(120))
+    prompt: Mapped[str] = mapped_column(sa.Text)
+    reference_answer: Mapped[str] = mapped_column(sa.Text)
+    key_points: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    revision: Mapped[int] = mapped_column(default=0)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seconds_spent: Mapped[int] = mapped_column(default=0)
+    flagged: Mapped[bool] = mapped_column(default=False)
+    # Text that reached the server after the grace window: kept and shown, never scored.
+    late_text: Mapped[str | None] = mapped_column(sa.Text)
+    late_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    score: Mapped[float | None]
+    score_detail: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+    question: Mapped[Question | None] = relationship()
+    rating: Mapped[Rating | None] = relationship(
+        back_populates="answer", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Rating(db.Model):
+    """The user's own grade of one answer, with an optional private note."""
+
+    __table_args__ = (sa.CheckConstraint("grade BETWEEN 1 AND 4", name="grade_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("answer.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="SET NULL"), index=True
+    )
+    grade: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    answer: Mapped[Answer] = relationship(back_populates="rating")

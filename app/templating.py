@@ -1,0 +1,36 @@
+"""Template filters and globals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+def when(value: datetime | None) -> str:
+    """A UTC time as the page shows it; scripts turn it into local time where they run."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
+
+
+def duration(seconds: int | float | None) -> str:
+    seconds = max(0, int(seconds or 0))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(when)
+    app.add_template_filter(duration)
+    app.add_template_global(plural)

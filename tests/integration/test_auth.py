@@ -1,0 +1,141 @@
+"""Registration, sign-in, sign-out and their security rules, as a browser would meet them."""
+
+import re
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import LoginSession, User
+from tests.helpers import AuthActions, csrf_token
+
+
+def test_register_creates_an_account_and_signs_in(app, client, auth):
+    response = auth.register(email="  Ada@Example.com ")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    home = client.get("/").get_data(as_text=True)
+    assert "Signed in as ada@example.com" in home
+    with app.app_context():
+        user = db.session.scalar(sa.select(User))
+        assert user.email == "ada@example.com"
+        assert user.password_hash.startswith("$argon2id$")
+        assert AuthActions.PASSWORD not in user.password_hash
+
+
+def test_register_shows_each_problem_and_creates_nothing(app, client):
+    token = csrf_token(client, "/auth/register")
+    page = client.post(
+        "/auth/register",
+        data={"email": "not-an-email", "password": "short", "confirm": "other", "csrf_token": token},
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Enter a valid email address" in html
+    assert "Use 8 to 128 characters." in html
+    assert "The two passwords differ." in html
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_common_and_overlong_passwords_are_refused(client, auth):
+    html = auth.register(password="password123").get_data(as_text=True)
+    assert "too easy to guess" in html.lower() or "common" in html.lower()
+    html = auth.register(password="x" * 129).get_data(as_text=True)
+    assert "Use 8 to 128 characters." in html
+
+
+def test_an_email_can_register_only_once(client, auth):
+    auth.register()
+    auth.logout()
+    html = auth.register(email="ADA@example.com").get_data(as_text=True)
+    assert "An account with this email already exists" in html
+
+
+def test_wrong_password_is_refused_with_one_message_for_both_fields(client, auth):
+    auth.register()
+    auth.logout()
+    for email in ("ada@example.com", "nobody@example.com"):
+        page = auth.login(email=email, password="wrong password here")
+        assert page.status_code == 200
+        assert "The email or password is incorrect." in page.get_data(as_text=True)
+    assert "Sign in" in client.get("/").get_data(as_text=True)
+
+
+def test_sign_in_replaces_the_session_and_sign_out_ends_it_on_the_server(app, client, auth):
+    auth.register()
+    auth.logout()
+    client.get("/auth/login")
+    before = client.get_cookie("session").value
+    assert auth.login().status_code == 302
+    signed_in_cookie = client.get_cookie("session").value
+    assert signed_in_cookie != before
+    assert client.get("/bank/").status_code == 200
+
+    auth.logout()
+    assert client.get("/bank/").status_code == 302
+    # Replaying the cookie from before sign-out gets nowhere: the sign-in ended on the server.
+    client.set_cookie("session", signed_in_cookie)
+    response = client.get("/bank/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+    with app.app_context():
+        sessions = db.session.scalars(sa.select(LoginSession)).all()
+        assert [s.ended_at is not None for s in sessions] == [True, True]
+
+
+def test_sign_out_needs_a_post_with_a_csrf_token(client, auth):
+    auth.register()
+    assert client.get("/auth/logout").status_code == 405
+    response = client.post("/auth/logout")
+    assert response.status_code == 400
+    assert "Form expired" in response.get_data(as_text=True)
+    assert client.get("/bank/").status_code == 200
+
+
+def test_forms_without_a_csrf_token_are_refused(app, client):
+    response = client.post(
+        "/auth/register",
+        data={"email": "a@example.com", "password": AuthActions.PASSWORD, "confirm": AuthActions.PASSWORD},
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_next_redirects_only_within_the_site(client, auth):
+    auth.register()
+    auth.logout()
+    assert auth.login(next="/bank/").headers["Location"] == "/bank/"
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"):
+        auth.logout()
+        assert auth.login(next=target).headers["Location"] == "/"
+
+
+def test_pages_that_need_an_account_send_to_sign_in_and_back(client, auth):
+    response = client.get("/bank/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login?next=%2Fbank%2F"
+
+
+def test_failed_sign_ins_are_throttled_per_account(client, auth):
+    auth.register()
+    auth.logout()
+    statuses = [auth.login(password=f"wrong {i}").status_code for i in range(11)]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+    throttled = auth.login()
+    assert throttled.status_code == 429
+    assert "Too many attempts" in throttled.get_data(as_text=True)
+
+
+def test_successful_sign_ins_do_not_count_towards_the_limit(client, auth):
+    auth.register()
+    for _ in range(12):
+        auth.logout()
+        assert auth.login().status_code == 302
+
+
+def test_the_sign_in_form_keeps_the_email_and_focuses_the_password(client, auth):
+    html = auth.login(email="someone@example.com", password="nope nope nope").get_data(as_text=True)
+    assert re.search(r'value="someone@example.com"', html)
+    assert re.search(r'id="password"[^>]*autofocus|autofocus[^>]*id="password"', html)
