@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
@@ -39,8 +40,6 @@ def postgres_url() -> Iterator[str]:
     url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        from flask_migrate import upgrade
-
         upgrade(directory=app.config["MIGRATIONS_DIR"])
         db.engine.dispose()
     yield url
@@ -62,9 +61,9 @@ def app(backend, request, tmp_path):
     else:
         url = f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "SEED_DIR": str(tmp_path / "no-seed")})
-    with app.app_context():
-        if backend == "sqlite":
-            db.create_all()
+    if backend == "sqlite":
+        with app.app_context():
+            upgrade(directory=app.config["MIGRATIONS_DIR"])  # the schema comes from the migrations
     yield app
     with app.app_context():
         db.session.remove()

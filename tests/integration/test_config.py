@@ -1,0 +1,66 @@
+"""Start-up configuration: secret keys, database URLs, production settings."""
+
+import pytest
+
+from app import create_app
+from app.register import ConfigurationError
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REHEARSE_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REHEARSE_INSTANCE_PATH", str(tmp_path / "instance"))
+    return tmp_path / "instance"
+
+
+def test_without_configuration_a_secret_key_is_made_once_and_reused(clean_env):
+    first = create_app()
+    second = create_app()
+    key_file = clean_env / "secret_key"
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{clean_env / 'rehearse.db'}"
+
+
+@pytest.mark.parametrize("weak", ["secret", "changeme", "short-but-not-32", "replace-with-a-long-random-string"])
+def test_a_weak_or_example_secret_key_is_refused(clean_env, monkeypatch, weak):
+    monkeypatch.setenv("SECRET_KEY", weak)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is too weak"):
+        create_app()
+
+
+def test_the_example_environment_file_key_is_refused(clean_env, monkeypatch):
+    [line] = [line for line in open(".env.example").read().splitlines() if "SECRET_KEY=" in line]
+    monkeypatch.setenv("SECRET_KEY", line.split("=", 1)[1])
+    with pytest.raises(ConfigurationError):
+        create_app()
+
+
+def test_production_requires_a_secret_key_and_secures_cookies(clean_env, monkeypatch):
+    monkeypatch.setenv("REHEARSE_ENV", "production")
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is not set"):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert not app.debug
+
+
+def test_database_url_from_the_environment_uses_psycopg(clean_env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db.internal/rehearse")
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.internal/rehearse"
+
+
+def test_an_unknown_environment_name_is_refused(clean_env, monkeypatch):
+    monkeypatch.setenv("REHEARSE_ENV", "staging")
+    with pytest.raises(RuntimeError, match="REHEARSE_ENV must be one of"):
+        create_app()
+
+
+def test_login_throttling_uses_redis_when_configured(clean_env, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert create_app().config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
