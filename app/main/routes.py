@@ -21,3 +21,10 @@ def home():
         sa.select(sa.func.count(sa.distinct(Category.id)), sa.func.count(Question.id)).select_from(Category).outerjoin(Question)
     ).one()
     return render_template("main/home.html", category_count=counts[0], question_count=counts[1])
+
+
+@bp.route("/healthz")
+def health():
+    """For load balancers and the container's health check: the database answers."""
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}
