@@ -25,6 +25,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(questions)
     app.cli.add_command(users)
+    app.cli.add_command(attempts)
 
 
 @click.command()
@@ -116,6 +117,24 @@ def create_user(email: str, admin: bool) -> None:
             raise click.ClickException("; ".join(problems))
     user = accounts.create_user(email, password, is_admin=admin)
     click.echo(f"Created {'administrator' if admin else 'user'} {user.email}.")
+
+
+@click.group()
+def attempts() -> None:
+    """Housekeeping of interviews."""
+
+
+@attempts.command("close-overdue")
+@with_appcontext
+def close_overdue() -> None:
+    """Close interviews left open past their deadline and grace window (run it from a scheduler)."""
+    from datetime import UTC, datetime
+
+    from .services.interviews import close_overdue as close
+
+    prepare_database()
+    closed = close(datetime.now(UTC), current_app.config["GRACE_SECONDS"])
+    click.echo(f"Closed {closed} overdue attempt{'' if closed == 1 else 's'}.")
 
 
 def main() -> None:

@@ -133,7 +133,17 @@ class Question(db.Model):
 class Attempt(db.Model):
     """One timed mock interview of one user. The server's deadline is the only clock that counts."""
 
-    __table_args__ = (sa.Index("ix_attempt_user_started", "user_id", "started_at"),)
+    __table_args__ = (
+        sa.Index("ix_attempt_user_started", "user_id", "started_at"),
+        # At most one interview in progress per user, even when two requests race to start one.
+        sa.Index(
+            "uq_attempt_one_open_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text("state = 'in_progress'"),
+            postgresql_where=sa.text("state = 'in_progress'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))

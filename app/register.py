@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -70,15 +70,22 @@ def extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
-    login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sign-ins are revoked server-side instead
+    login_manager.unauthorized_handler(_unauthorized)
 
     from . import auth  # noqa: F401  (registers the user loader)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _unauthorized():
+    """Scripts get a 401 they can explain; pages send to sign-in and back."""
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return {"error": "You are signed out. Sign in again to keep saving."}, 401
+    flash("Please sign in to continue.", "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -93,11 +100,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .bank.routes import bp as bank_bp
+    from .interview.routes import bp as interview_bp
     from .main.routes import bp as main_bp
+    from .review.routes import bp as review_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(bank_bp, url_prefix="/bank")
+    app.register_blueprint(interview_bp, url_prefix="/attempts")
+    app.register_blueprint(review_bp, url_prefix="/attempts")
 
     from .cli import register_commands
 

@@ -30,7 +30,16 @@ def duration(seconds: int | float | None) -> str:
     return f"{secs} s"
 
 
+def clock(seconds: int | float | None) -> str:
+    """Seconds as a countdown: 4:05, or 1:02:09 past an hour."""
+    seconds = max(0, int(seconds or 0))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 def register_filters(app: Flask) -> None:
+    app.add_template_filter(clock)
     app.add_template_filter(when)
     app.add_template_filter(duration)
     app.add_template_global(plural)

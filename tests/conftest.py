@@ -81,6 +81,13 @@ def _push_request_context():
 
 
 @pytest.fixture
+def client(app):
+    """Replaces pytest-flask's `client`, which keeps the last request's app context pushed: a
+    second client in the same test would then share `g`, and with it the signed-in user."""
+    return app.test_client()
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

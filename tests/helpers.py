@@ -48,3 +48,27 @@ class AuthActions:
     def logout(self):
         token = csrf_token(self.client, "/")
         return self.client.post("/auth/logout", data={"csrf_token": token})
+
+
+def add_bank(app, categories: int = 2, per_category: int = 3) -> None:
+    """A small question bank: categories cat-0.., questions q-<c>-<q> with three key points."""
+    from app.extensions import db
+    from app.models import Category, Question
+
+    with app.app_context():
+        for c in range(categories):
+            category = Category(slug=f"cat-{c}", name=f"Category {c}", description=f"About {c}.", position=c)
+            db.session.add(category)
+            for q in range(per_category):
+                category.questions.append(
+                    Question(
+                        slug=f"q-{c}-{q}",
+                        prompt=f"Prompt {c}.{q} <b>bold</b>?",
+                        reference_answer=f"SECRET-REFERENCE-{c}-{q} uses cosine similarity over normalised vectors.",
+                        key_points=["cosine similarity", "normalised vectors", "dot product"],
+                        difficulty="hard",
+                        tags=["tag-a"],
+                        position=q,
+                    )
+                )
+        db.session.commit()

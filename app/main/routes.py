@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from ..extensions import db
 from ..models import Category, Question
+from ..services import interviews
+from ..timing import remaining_seconds
 
 bp = Blueprint("main", __name__)
 
@@ -20,7 +24,15 @@ def home():
     counts = db.session.execute(
         sa.select(sa.func.count(sa.distinct(Category.id)), sa.func.count(Question.id)).select_from(Category).outerjoin(Question)
     ).one()
-    return render_template("main/home.html", category_count=counts[0], question_count=counts[1])
+    now = datetime.now(UTC)
+    current = interviews.open_attempt(current_user.id, now, current_app.config["GRACE_SECONDS"])
+    return render_template(
+        "main/home.html",
+        category_count=counts[0],
+        question_count=counts[1],
+        current=current,
+        remaining=remaining_seconds(current.deadline, now) if current else 0,
+    )
 
 
 @bp.route("/healthz")

@@ -51,6 +51,9 @@ def upgrade():
     )
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.create_index('ix_attempt_user_started', ['user_id', 'started_at'], unique=False)
+        batch_op.create_index('uq_attempt_one_open_per_user', ['user_id'], unique=True,
+                              sqlite_where=sa.text("state = 'in_progress'"),
+                              postgresql_where=sa.text("state = 'in_progress'"))
 
     op.create_table('login_session',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -155,6 +158,7 @@ def downgrade():
     op.drop_table('login_session')
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.drop_index('ix_attempt_user_started')
+        batch_op.drop_index('uq_attempt_one_open_per_user')
 
     op.drop_table('attempt')
     op.drop_table('user')

@@ -3,27 +3,8 @@
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Category, Question
-
-
-def add_bank(app, categories: int = 2, per_category: int = 3) -> None:
-    with app.app_context():
-        for c in range(categories):
-            category = Category(slug=f"cat-{c}", name=f"Category {c}", description=f"About {c}.", position=c)
-            db.session.add(category)
-            for q in range(per_category):
-                category.questions.append(
-                    Question(
-                        slug=f"q-{c}-{q}",
-                        prompt=f"Prompt {c}.{q} <b>bold</b>?",
-                        reference_answer=f"SECRET-REFERENCE-{c}-{q}",
-                        key_points=["one", "two", "three"],
-                        difficulty="hard",
-                        tags=["tag-a"],
-                        position=q,
-                    )
-                )
-        db.session.commit()
+from app.models import Question
+from tests.helpers import add_bank
 
 
 def test_bank_lists_categories_with_counts(app, client, user):

@@ -1,0 +1,1 @@
+"""Taking a timed interview: start, answer with autosave, submit."""

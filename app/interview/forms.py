@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..timing import MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES, MIN_QUESTIONS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class StartForm(FlaskForm):
+    categories = MultiCheckboxField("Categories", coerce=int, description="Leave all unticked for every category.")
+    question_count = IntegerField(
+        "Number of questions",
+        default=5,
+        validators=[
+            InputRequired(message="Enter how many questions you want."),
+            NumberRange(MIN_QUESTIONS, MAX_QUESTIONS, message=f"Choose {MIN_QUESTIONS} to {MAX_QUESTIONS} questions."),
+        ],
+    )
+    minutes = IntegerField(
+        "Time limit in minutes",
+        validators=[
+            Optional(),
+            NumberRange(MIN_MINUTES, MAX_MINUTES, message=f"Choose {MIN_MINUTES} to {MAX_MINUTES} minutes."),
+        ],
+        description="Leave empty for 3 minutes a question.",
+    )
+
+
+class AnswerForm(FlaskForm):
+    """The answer form of one question; it posts without JavaScript, which only adds autosave."""
+
+    text = TextAreaField("Your answer")
+    revision = HiddenField(validators=[InputRequired()])
+    flagged = BooleanField("Flag to come back to this")
+    opened_at = HiddenField()  # when the page was served (no script): time spent is counted from it
+    seconds = HiddenField()  # time spent as the script measured it, when it ran
+
+    def validate_text(self, field) -> None:
+        limit = current_app.config["ANSWER_MAX_CHARS"]
+        if field.data and len(field.data) > limit:
+            raise ValidationError(
+                f"Your answer has {len(field.data):,} characters; the limit is {limit:,}. Shorten it to save."
+            )
+
+    def validate_revision(self, field) -> None:
+        try:
+            field.data = int(field.data)
+        except (TypeError, ValueError):
+            raise ValidationError("The form was damaged; reload the page.") from None
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that change state."""

@@ -1,0 +1,1 @@
+"""After an interview: the review of an attempt."""

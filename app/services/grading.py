@@ -1,0 +1,21 @@
+"""Scores computed once, when an attempt closes, and stored with the scorer's version so that a
+later change of the scorer never silently changes old results."""
+
+from __future__ import annotations
+
+from ..extensions import db
+from ..models import Attempt
+# TEMP lazy
+
+
+def grade_attempt(attempt: Attempt) -> None:
+    """Score every answer from its saved text (late text is never scored) and the attempt as
+    the mean, unanswered questions counting as zero."""
+    from ..scoring import SCORER_VERSION, score_answer  # TEMP
+    for answer in attempt.answers:
+        score = score_answer(answer.reference_answer, answer.text, answer.key_points, prompt=answer.prompt)
+        answer.score = score.value
+        answer.score_detail = score.to_dict()
+    attempt.score = sum(a.score for a in attempt.answers) / len(attempt.answers) if attempt.answers else 0.0
+    attempt.scorer_version = SCORER_VERSION
+    db.session.commit()

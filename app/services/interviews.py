@@ -1,0 +1,230 @@
+"""Timed interviews: start, save answers, submit, close. The server's clock decides; `now` is
+passed in by the caller so that the rules can be tested at any instant."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Answer, Attempt, AttemptState, Category, Question
+from ..timing import SaveWindow, clamp_seconds_spent, deadline_for, is_overdue, save_window
+from . import grading
+
+
+class InterviewError(Exception):
+    """A request the rules refuse, with a message for the user."""
+
+
+class NotEnoughQuestions(InterviewError):
+    def __init__(self, available: int, wanted: int):
+        self.available, self.wanted = available, wanted
+        super().__init__(
+            f"The chosen categories have {available} question{'s' if available != 1 else ''}; "
+            f"choose {available or 'more categories'} or fewer, or add categories."
+            if available
+            else "The chosen categories have no questions yet. Choose other categories."
+        )
+
+
+class AttemptInProgress(InterviewError):
+    def __init__(self, attempt_id: int):
+        self.attempt_id = attempt_id
+        super().__init__("You already have an interview in progress. Resume it or submit it first.")
+
+
+def attempt_of(user_id: int, attempt_id: int) -> Attempt | None:
+    """The user's attempt with this id; None for anyone else's, so views answer 404."""
+    return db.session.scalar(sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id))
+
+
+def open_attempt(user_id: int, now: datetime, grace_seconds: int) -> Attempt | None:
+    """The user's attempt in progress, after closing it if its time ran out while nobody looked."""
+    attempt = db.session.scalar(
+        sa.select(Attempt).where(Attempt.user_id == user_id, Attempt.state == AttemptState.IN_PROGRESS)
+    )
+    if attempt is not None and close_if_overdue(attempt, now, grace_seconds):
+        return None
+    return attempt
+
+
+def available_questions(category_ids: Sequence[int] | None) -> int:
+    query = sa.select(sa.func.count(Question.id))
+    if category_ids:
+        query = query.where(Question.category_id.in_(category_ids))
+    return db.session.scalar(query) or 0
+
+
+def pick_questions(
+    user_id: int, category_ids: Sequence[int] | None, count: int, rng: random.Random
+) -> list[Question]:
+    """`count` different questions, those this user has met least often first, at random among equals."""
+    seen = (
+        sa.select(Answer.question_id, sa.func.count(Answer.id).label("times"))
+        .join(Attempt)
+        .where(Attempt.user_id == user_id)
+        .group_by(Answer.question_id)
+        .subquery()
+    )
+    query = sa.select(Question, sa.func.coalesce(seen.c.times, 0)).outerjoin(seen, seen.c.question_id == Question.id)
+    if category_ids:
+        query = query.where(Question.category_id.in_(category_ids))
+    rows = db.session.execute(query).all()
+    if len(rows) < count:
+        raise NotEnoughQuestions(len(rows), count)
+    keyed = [(times, rng.random(), question) for question, times in rows]
+    keyed.sort(key=lambda row: row[:2])
+    return [question for _, _, question in keyed[:count]]
+
+
+def start_attempt(
+    user_id: int,
+    category_ids: Sequence[int] | None,
+    count: int,
+    minutes: int,
+    now: datetime,
+    grace_seconds: int,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """Start a timed interview; each question is copied so later edits of the bank never change it."""
+    current = open_attempt(user_id, now, grace_seconds)
+    if current is not None:
+        raise AttemptInProgress(current.id)
+    questions = pick_questions(user_id, category_ids, count, rng or random.Random())
+    names = dict(db.session.execute(sa.select(Category.id, Category.name)).all())
+    attempt = Attempt(
+        user_id=user_id,
+        started_at=now,
+        deadline=deadline_for(now, minutes),
+        time_limit_seconds=minutes * 60,
+    )
+    for position, question in enumerate(questions):
+        attempt.answers.append(
+            Answer(
+                position=position,
+                question_id=question.id,
+                category_id=question.category_id,
+                category_name=names.get(question.category_id, ""),
+                prompt=question.prompt,
+                reference_answer=question.reference_answer,
+                key_points=list(question.key_points),
+            )
+        )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request started one at the same moment: one open attempt per user.
+        db.session.rollback()
+        current = open_attempt(user_id, now, grace_seconds)
+        raise AttemptInProgress(current.id if current else 0) from None
+    return attempt
+
+
+@dataclass
+class SaveResult:
+    status: str  # "saved", "unchanged", "conflict" or "late"
+    answer: Answer
+
+
+def save_answer(
+    attempt: Attempt,
+    position: int,
+    text: str,
+    base_revision: int,
+    now: datetime,
+    grace_seconds: int,
+    *,
+    seconds: float = 0,
+    flagged: bool | None = None,
+) -> SaveResult:
+    """Store what the user typed, unless a newer revision exists (conflict, nothing written).
+
+    Text that arrives after the grace window, or after the attempt was closed, is kept as late
+    text: shown in the review, never scored, never lost.
+    """
+    answer = next((a for a in attempt.answers if a.position == position), None)
+    if answer is None:
+        raise LookupError(position)
+    text = text.replace("\r\n", "\n")  # browsers post CRLF; scripts send LF: the same text
+    window = save_window(attempt.deadline, now, grace_seconds)
+    if attempt.is_open and window is SaveWindow.LATE:
+        close_if_overdue(attempt, now, grace_seconds)
+    if not attempt.is_open:
+        return _keep_late(answer, text, now)
+
+    spent = clamp_seconds_spent(seconds, (now - attempt.started_at).total_seconds())
+    values: dict[str, object] = {"seconds_spent": Answer.seconds_spent + spent}
+    if flagged is not None:
+        values["flagged"] = flagged
+    changed = text != answer.text
+    if changed:
+        values.update(text=text, revision=Answer.revision + 1, saved_at=now)
+    still_open = (
+        sa.select(Attempt.id).where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS).exists()
+    )
+    condition = [Answer.id == answer.id, still_open]
+    if changed:
+        # The revision check and the write are one statement: two tabs or workers cannot both win.
+        condition.append(Answer.revision == base_revision)
+    result = db.session.execute(sa.update(Answer).where(*condition).values(**values))
+    db.session.commit()
+    db.session.refresh(answer)
+    if result.rowcount == 1:
+        return SaveResult("saved" if changed else "unchanged", answer)
+    db.session.refresh(attempt)
+    if not attempt.is_open:  # submitted by another tab in the meantime
+        return _keep_late(answer, text, now)
+    return SaveResult("conflict", answer)
+
+
+def _keep_late(answer: Answer, text: str, now: datetime) -> SaveResult:
+    if text.strip() and text != answer.text and text != answer.late_text:
+        answer.late_text = text
+        answer.late_saved_at = now
+        db.session.commit()
+    return SaveResult("late", answer)
+
+
+def submit_attempt(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
+    """Close the attempt and score it. True for the one call that closed it; False if it was
+    already closed (a second click, another tab, the timer)."""
+    state = (
+        AttemptState.TIMED_OUT if is_overdue(attempt.deadline, now, grace_seconds) else AttemptState.SUBMITTED
+    )
+    return _close(attempt, state, now)
+
+
+def close_if_overdue(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
+    """Close an open attempt whose grace window has passed, with the answers saved so far."""
+    if attempt.is_open and is_overdue(attempt.deadline, now, grace_seconds):
+        _close(attempt, AttemptState.TIMED_OUT, now)
+        return True
+    return False
+
+
+def _close(attempt: Attempt, state: AttemptState, now: datetime) -> bool:
+    result = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+        .values(state=state, submitted_at=now)
+    )
+    db.session.commit()
+    db.session.refresh(attempt)
+    if result.rowcount != 1:
+        return False
+    grading.grade_attempt(attempt)
+    return True
+
+
+def close_overdue(now: datetime, grace_seconds: int) -> int:
+    """Close every open attempt past its grace window (for a scheduler). Returns how many."""
+    candidates = db.session.scalars(
+        sa.select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < now)
+    ).all()
+    return sum(close_if_overdue(attempt, now, grace_seconds) for attempt in candidates)

@@ -1,0 +1,278 @@
+// The interview page: autosave, a countdown kept in step with the server, and conflict handling.
+// Without this script the page still works: every button posts the answer with the form.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("interview");
+  if (!root) return;
+
+  var form = document.getElementById("answer-form");
+  var textarea = document.getElementById("text");
+  var revisionInput = document.getElementById("revision");
+  var flagInput = document.getElementById("flagged");
+  var saveState = document.getElementById("save-state");
+  var timerEl = document.getElementById("timer");
+  var announcer = document.getElementById("time-announcer");
+  var wordCount = document.getElementById("word-count");
+  var conflictBox = document.getElementById("conflict");
+  var conflictText = document.getElementById("conflict-text");
+  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+
+  var saveUrl = root.dataset.saveUrl;
+  var statusUrl = root.dataset.statusUrl;
+  var reviewUrl = root.dataset.reviewUrl;
+  var announceAt = root.dataset.announceAt.split(",").map(Number);
+  var announced = {};
+
+  var SAVE_DELAY_MS = 2000;
+  var MAX_BACKOFF_MS = 30000;
+
+  var revision = parseInt(revisionInput.value, 10);
+  var savedText = textarea.value;
+  var savedFlag = flagInput.checked;
+  var saving = false;
+  var conflict = false;
+  var closed = false;
+  var leaving = false;
+  var saveTimer = null;
+  var retryTimer = null;
+  var backoff = 1000;
+  var pendingSeconds = 0;
+  var sentTexts = [];  // texts this tab sent recently: a 409 carrying one of them is our own save
+  var lastTick = Date.now();
+
+  // --- the clock: the server's remaining time, counted down locally ----------------------
+  var deadlineLocal = Date.now() + parseFloat(root.dataset.remaining) * 1000;
+
+  function syncClock(remainingSeconds) {
+    deadlineLocal = Date.now() + remainingSeconds * 1000;
+    tick();
+  }
+
+  function formatClock(seconds) {
+    var h = Math.floor(seconds / 3600);
+    var m = Math.floor((seconds % 3600) / 60);
+    var s = seconds % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+  }
+
+  function tick() {
+    var now = Date.now();
+    if (document.visibilityState === "visible") pendingSeconds += Math.max(0, now - lastTick) / 1000;
+    lastTick = now;
+    var left = Math.max(0, Math.ceil((deadlineLocal - now) / 1000));
+    timerEl.textContent = formatClock(left);
+    timerEl.classList.toggle("timer-low", left <= 60);
+    announceAt.forEach(function (mark) {
+      if (left <= mark && left > 0 && !announced[mark]) {
+        announced[mark] = true;
+        announcer.textContent = mark >= 60 ? Math.round(mark / 60) + (mark === 60 ? " minute" : " minutes") + " left." : mark + " seconds left.";
+      }
+    });
+    if (left <= 0) timeUp();
+  }
+
+  // --- saving ------------------------------------------------------------------------------
+  function setState(text, kind) {
+    saveState.textContent = text;
+    saveState.dataset.kind = kind || "";
+  }
+
+  function dirty() {
+    return textarea.value !== savedText || flagInput.checked !== savedFlag;
+  }
+
+  function payload() {
+    var seconds = pendingSeconds;
+    return { text: textarea.value, revision: revision, flagged: flagInput.checked, seconds: seconds };
+  }
+
+  function scheduleSave(delay) {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, delay);
+  }
+
+  function post(body, keepalive) {
+    sentTexts.push(body.text);
+    if (sentTexts.length > 5) sentTexts.shift();
+    return fetch(saveUrl, {
+      method: "POST",
+      keepalive: !!keepalive,
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+    }).then(function (response) {
+      return response.json().then(
+        function (data) { return { status: response.status, data: data }; },
+        function () { return { status: response.status, data: {} }; }
+      );
+    });
+  }
+
+  function save(options) {
+    clearTimeout(saveTimer);
+    var keepalive = options && options.keepalive;
+    if ((saving && !keepalive) || conflict || closed) return Promise.resolve();
+    if (!dirty() && pendingSeconds < 15) return Promise.resolve();
+    saving = true;
+    var body = payload();
+    if (dirty()) setState("Saving…", "saving");
+    return post(body, keepalive).then(
+      function (reply) { saving = false; handleReply(reply.status, reply.data, body); },
+      function () { saving = false; offline(); }
+    );
+  }
+
+  function handleReply(status, data, sent) {
+    if (status === 200) {
+      backoff = 1000;
+      pendingSeconds = Math.max(0, pendingSeconds - sent.seconds);
+      revision = data.revision;
+      revisionInput.value = String(revision);
+      if (data.status === "late") {
+        closed = true;
+        savedText = textarea.value;
+        setState("Time is up. Your last text was kept as late; opening the review…", "late");
+        setTimeout(function () { window.location.assign(data.review_url || reviewUrl); }, 1500);
+        return;
+      }
+      savedText = sent.text;
+      savedFlag = sent.flagged;
+      markNav(data.answered, data.flagged);
+      if (typeof data.remaining_seconds === "number") syncClock(data.remaining_seconds);
+      if (dirty()) { setState("Unsaved changes", "dirty"); scheduleSave(SAVE_DELAY_MS); }
+      else setState("Saved", "saved");
+    } else if (status === 409) {
+      if (sentTexts.indexOf(data.text) !== -1) {
+        // Two saves from this tab crossed: the stored text is ours, so just catch up.
+        revision = data.revision;
+        revisionInput.value = String(revision);
+        savedText = data.text;
+        if (dirty()) save(); else setState("Saved", "saved");
+      } else {
+        showConflict(data);
+      }
+    } else if (status === 401) {
+      setState("You are signed out. Copy your answer, sign in again in another tab, then press Save.", "error");
+    } else if (status === 400 || status === 413 || status === 422) {
+      setState(data.error || "This answer could not be saved.", "error");
+    } else if (status === 404) {
+      setState("This interview no longer exists.", "error");
+    } else {
+      offline();
+    }
+  }
+
+  function offline() {
+    setState("Offline — retrying", "offline");
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(save, backoff);
+    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+  }
+
+  function markNav(answered, flagged) {
+    var current = form.querySelector('.nav-question[aria-current="step"]');
+    if (!current) return;
+    current.classList.toggle("answered", !!answered);
+    current.classList.toggle("unanswered", !answered);
+    current.classList.toggle("flagged", !!flagged);
+    var n = current.dataset.position;
+    current.setAttribute("aria-label", "Question " + n + ", " + (answered ? "answered" : "unanswered") + (flagged ? ", flagged" : ""));
+  }
+
+  // --- a newer text saved elsewhere ------------------------------------------------------
+  function showConflict(data) {
+    conflict = true;
+    revision = data.revision;
+    conflictText.textContent = data.text;
+    conflictBox.hidden = false;
+    setState("Not saved: another tab changed this answer", "error");
+    conflictBox.scrollIntoView({ block: "nearest" });
+    conflictBox.dataset.text = data.text;
+  }
+
+  function resolveConflict(useTheirs) {
+    if (useTheirs) {
+      textarea.value = conflictBox.dataset.text;
+      savedText = textarea.value;
+    }
+    revisionInput.value = String(revision);
+    conflict = false;
+    conflictBox.hidden = true;
+    updateWordCount();
+    if (useTheirs) setState("Saved", "saved");
+    else save();
+  }
+
+  document.getElementById("keep-mine").addEventListener("click", function () { resolveConflict(false); });
+  document.getElementById("use-theirs").addEventListener("click", function () { resolveConflict(true); });
+
+  // --- time is up ------------------------------------------------------------------------
+  function timeUp() {
+    if (closed) return;
+    closed = true;
+    clearInterval(clockInterval);
+    setState("Time is up — submitting…", "saving");
+    var flush = dirty() ? sendNow() : Promise.resolve();
+    flush.then(submitNow, submitNow);
+  }
+
+  function sendNow() {
+    return post(payload(), true).then(function () { savedText = textarea.value; savedFlag = flagInput.checked; });
+  }
+
+  function submitNow() {
+    leaving = true;
+    document.getElementById("timeout-form").submit();
+  }
+
+  // --- events ----------------------------------------------------------------------------
+  function updateWordCount() {
+    var words = textarea.value.trim() ? textarea.value.trim().split(/\s+/).length : 0;
+    wordCount.textContent = words + (words === 1 ? " word" : " words");
+  }
+
+  textarea.addEventListener("input", function () {
+    updateWordCount();
+    if (!conflict) setState("Unsaved changes", "dirty");
+    scheduleSave(SAVE_DELAY_MS);
+  });
+  textarea.addEventListener("blur", function () { if (dirty()) save(); });
+  flagInput.addEventListener("change", function () { save(); });
+
+  form.addEventListener("submit", function () {
+    // The form carries the text and the time spent; nothing is lost by leaving through it.
+    leaving = true;
+    clearTimeout(saveTimer);
+    form.elements.seconds.value = String(Math.round(pendingSeconds));
+    form.elements.opened_at.value = "";
+  });
+
+  window.addEventListener("online", function () { if (dirty()) save(); });
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") {
+      if (dirty()) save({ keepalive: true });
+    } else {
+      lastTick = Date.now();
+      fetch(statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          if (data.state && data.state !== "in_progress") { leaving = true; window.location.assign(data.review_url); }
+          else if (typeof data.remaining_seconds === "number") syncClock(data.remaining_seconds);
+        }, function () {});
+    }
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!leaving && dirty()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  var clockInterval = setInterval(tick, 250);
+  updateWordCount();
+  tick();
+})();

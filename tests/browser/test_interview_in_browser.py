@@ -1,0 +1,152 @@
+"""A timed interview in real Chromium: autosave, the countdown, the deadline, two tabs, offline."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from app.extensions import db
+from app.models import Answer, Attempt, AttemptState
+
+PASSWORD = "violet tractor sings loudly"
+
+
+def sign_up(page: Page, live_url: str, email: str = "lin@example.com") -> None:
+    page.goto(live_url + "/auth/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Your account is ready")).to_be_visible()
+
+
+def start_interview(page: Page, live_url: str, questions: int = 2, minutes: int = 1) -> None:
+    page.goto(live_url + "/attempts/new")
+    page.get_by_label("Number of questions").fill(str(questions))
+    page.get_by_label("Time limit in minutes").fill(str(minutes))
+    page.get_by_role("button", name="Start the interview").click()
+    expect(page.get_by_text(f"Question 1 of {questions}")).to_be_visible()
+
+
+def attempt_in_db(app) -> Attempt:
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt))
+        _ = attempt.answers
+        return attempt
+
+
+def seconds_on_timer(page: Page) -> int:
+    parts = [int(p) for p in page.get_by_role("timer").inner_text().split(":")]
+    return parts[-1] + 60 * parts[-2] + (3600 * parts[0] if len(parts) == 3 else 0)
+
+
+def test_typing_is_saved_and_survives_a_reload(app, page, live_url):
+    sign_up(page, live_url)
+    start_interview(page, live_url, minutes=5)
+    answer = page.get_by_label("Your answer")
+    answer.fill("Cosine similarity compares directions of normalised vectors.")
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    expect(page.get_by_text("8 words")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Your answer")).to_have_value("Cosine similarity compares directions of normalised vectors.")
+    assert attempt_in_db(app).answers[0].text == "Cosine similarity compares directions of normalised vectors."
+
+
+def test_the_countdown_shows_and_decreases(app, page, live_url):
+    sign_up(page, live_url)
+    start_interview(page, live_url, minutes=2)
+    timer = page.get_by_role("timer", name="Time left")
+    expect(timer).to_be_visible()
+    first = seconds_on_timer(page)
+    assert 110 <= first <= 120
+    page.wait_for_timeout(2100)
+    assert seconds_on_timer(page) <= first - 2
+
+
+def test_when_the_clock_passes_the_deadline_the_page_submits_and_shows_the_review(app, page, live_url):
+    sign_up(page, live_url)
+    page.clock.install()
+    start_interview(page, live_url, minutes=1)
+    page.get_by_label("Your answer").fill("Typed just before the bell.")
+    page.clock.fast_forward("01:05")
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"), timeout=15_000)
+    expect(page.get_by_role("heading", name=re.compile("Your interview of"))).to_be_visible()
+    expect(page.get_by_text("Typed just before the bell.")).to_be_visible()
+    attempt = attempt_in_db(app)
+    assert attempt.state != AttemptState.IN_PROGRESS
+    assert attempt.answers[0].text == "Typed just before the bell."
+
+
+def test_a_real_deadline_closes_the_interview_with_what_was_typed(app, page, live_url):
+    """As a new user would: a short interview runs out while the page is open."""
+    sign_up(page, live_url)
+    start_interview(page, live_url, questions=2, minutes=1)
+    page.get_by_label("Your answer").fill("An answer to the first question.")
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Your answer")).to_have_value("An answer to the first question.")
+    # Bring the server's deadline close instead of waiting a whole minute.
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt))
+        attempt.deadline = datetime.now(UTC) + timedelta(seconds=3)
+        db.session.commit()
+    page.get_by_role("button", name="Next →").click()
+    page.get_by_label("Your answer").fill("Second answer, typed as the time ran out.")
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"), timeout=15_000)
+    expect(page.get_by_text("An answer to the first question.")).to_be_visible()
+    expect(page.get_by_text("Second answer, typed as the time ran out.")).to_be_visible()
+    closed = attempt_in_db(app)
+    assert closed.state != AttemptState.IN_PROGRESS
+    assert [a.text for a in closed.answers] == [
+        "An answer to the first question.",
+        "Second answer, typed as the time ran out.",
+    ]
+
+
+def test_a_stale_tab_does_not_overwrite_and_lets_the_user_choose(app, context, page, live_url):
+    sign_up(page, live_url)
+    start_interview(page, live_url, minutes=10)
+    other = context.new_page()
+    other.goto(page.url)
+    page.get_by_label("Your answer").fill("Written in the first tab.")
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+
+    other.get_by_label("Your answer").fill("Written in the second tab.")
+    conflict = other.get_by_role("alert").filter(has_text="changed in another tab")
+    expect(conflict).to_be_visible()
+    expect(conflict.get_by_text("Written in the first tab.")).to_be_visible()
+    assert attempt_in_db(app).answers[0].text == "Written in the first tab."
+
+    other.get_by_role("button", name="Keep the text in this tab").click()
+    expect(other.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    assert attempt_in_db(app).answers[0].text == "Written in the second tab."
+    other.close()
+
+
+def test_offline_typing_is_saved_when_the_network_returns(app, context, page, live_url):
+    sign_up(page, live_url)
+    start_interview(page, live_url, minutes=10)
+    context.set_offline(True)
+    page.get_by_label("Your answer").fill("Typed on a train in a tunnel.")
+    expect(page.get_by_role("status").filter(has_text="Offline — retrying")).to_be_visible(timeout=15_000)
+    assert attempt_in_db(app).answers[0].text == ""
+    context.set_offline(False)
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible(timeout=15_000)
+    assert attempt_in_db(app).answers[0].text == "Typed on a train in a tunnel."
+
+
+def test_flags_and_the_question_list_show_progress(app, page, live_url):
+    sign_up(page, live_url)
+    start_interview(page, live_url, questions=3, minutes=10)
+    page.get_by_label("Your answer").fill("First.")
+    page.get_by_label("Flag to come back to this").check()
+    expect(page.get_by_role("button", name="Question 1, answered, flagged")).to_be_visible()
+    page.get_by_role("button", name="Question 3, unanswered").click()
+    expect(page.get_by_text("Question 3 of 3")).to_be_visible()
+    expect(page.get_by_role("button", name="Question 1, answered, flagged")).to_be_visible()
+    with app.app_context():
+        first = db.session.scalar(sa.select(Answer).where(Answer.position == 0))
+        assert (first.text, first.flagged) == ("First.", True)

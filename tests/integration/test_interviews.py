@@ -1,0 +1,386 @@
+"""Timed interviews through the pages and the autosave endpoint, with the database checked."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Answer, Attempt, AttemptState
+from app.services import interviews
+from tests.helpers import AuthActions, add_bank, csrf_token
+
+
+@pytest.fixture
+def bank(app):
+    add_bank(app, categories=2, per_category=3)
+
+
+def start(client, count=2, minutes=5, categories=()):
+    token = csrf_token(client, "/attempts/new")
+    data = {"question_count": count, "minutes": minutes, "csrf_token": token}
+    if categories:
+        data["categories"] = list(categories)
+    return client.post("/attempts/new", data=data)
+
+
+def only_attempt(app) -> Attempt:
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt))
+        _ = attempt.answers  # load while the session is open
+        return attempt
+
+
+def autosave(client, attempt_id, number, text, revision, **extra):
+    token = csrf_token(client, "/")
+    return client.post(
+        f"/attempts/{attempt_id}/answers/{number}",
+        json={"text": text, "revision": revision, **extra},
+        headers={"X-CSRFToken": token},
+    )
+
+
+def move_deadline(app, attempt_id, seconds_from_now: float) -> None:
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        attempt.deadline = datetime.now(UTC) + timedelta(seconds=seconds_from_now)
+        db.session.commit()
+
+
+def started_ago(app, attempt_id, seconds: float) -> None:
+    """Pretend the attempt started `seconds` earlier (its deadline moves with it)."""
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        attempt.started_at -= timedelta(seconds=seconds)
+        attempt.deadline -= timedelta(seconds=seconds)
+        db.session.commit()
+
+
+def answers_of(app, attempt_id) -> list[Answer]:
+    with app.app_context():
+        return db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.position)).all()
+
+
+# --- starting ---------------------------------------------------------------------------------
+
+
+def test_start_copies_the_questions_and_sets_the_deadline(app, client, user, bank):
+    response = start(client, count=2, minutes=7)
+    attempt = only_attempt(app)
+    assert response.headers["Location"] == f"/attempts/{attempt.id}/questions/1"
+    assert attempt.state == AttemptState.IN_PROGRESS
+    assert attempt.deadline - attempt.started_at == timedelta(minutes=7)
+    assert attempt.time_limit_seconds == 420
+    assert [a.position for a in attempt.answers] == [0, 1]
+    assert len({a.question_id for a in attempt.answers}) == 2
+    assert all(a.prompt.startswith("Prompt") and a.reference_answer.startswith("SECRET") for a in attempt.answers)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Question 1 of 2" in page
+    assert 'role="timer"' in page and 'aria-label="Time left"' in page
+    assert "SECRET-REFERENCE" not in page
+
+
+def test_an_empty_time_limit_gives_three_minutes_a_question(app, client, user, bank):
+    start(client, count=4, minutes="")
+    attempt = only_attempt(app)
+    assert attempt.time_limit_seconds == 12 * 60
+
+
+@pytest.mark.parametrize(
+    ("count", "minutes", "message"),
+    [(0, 5, "Choose 1 to 20 questions."), (21, 5, "Choose 1 to 20 questions."), (2, 0, "Choose 1 to 120 minutes."),
+     (2, 121, "Choose 1 to 120 minutes."), ("", 5, "Enter how many questions you want.")],
+)
+def test_out_of_range_choices_are_refused_with_a_message(app, client, user, bank, count, minutes, message):
+    response = start(client, count=count, minutes=minutes)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 0
+
+
+def test_not_enough_questions_in_the_chosen_categories(app, client, user, bank):
+    with app.app_context():
+        from app.models import Category
+
+        cat0 = db.session.scalar(sa.select(Category.id).where(Category.slug == "cat-0"))
+    html = start(client, count=4, categories=[cat0]).get_data(as_text=True)
+    assert "The chosen categories have 3 questions; choose 3 or fewer" in html
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 0
+
+
+def test_questions_seen_least_come_first(app, user, bank):
+    now = datetime.now(UTC)
+    with app.app_context():
+        first = interviews.start_attempt(user.id, None, 4, 5, now, 60)
+        seen = {a.question_id for a in first.answers}
+        interviews.submit_attempt(first, now, 60)
+        second = interviews.start_attempt(user.id, None, 2, 5, now, 60)
+        assert not seen & {a.question_id for a in second.answers}
+
+
+def test_an_interview_in_progress_is_offered_instead_of_a_new_one(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    home = client.get("/").get_data(as_text=True)
+    assert "You have an interview in progress" in home
+    assert f"/attempts/{attempt.id}/resume" in home
+    again = client.get("/attempts/new")
+    assert again.headers["Location"] == f"/attempts/{attempt.id}/questions/1"
+    with app.app_context():
+        with pytest.raises(interviews.AttemptInProgress):
+            interviews.start_attempt(user.id, None, 1, 5, datetime.now(UTC), 60)
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
+
+
+# --- saving -------------------------------------------------------------------------------
+
+
+def test_autosave_stores_the_text_and_counts_revisions(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    started_ago(app, attempt.id, 60)
+    first = autosave(client, attempt.id, 1, "Cosine similarity", 0, seconds=12)
+    assert first.status_code == 200
+    assert first.json["status"] == "saved" and first.json["revision"] == 1
+    assert 0 < first.json["remaining_seconds"] <= 240
+    second = autosave(client, attempt.id, 1, "Cosine similarity of normalised vectors", 1, flagged=True, seconds=5)
+    assert second.json["revision"] == 2
+    saved = answers_of(app, attempt.id)[0]
+    assert (saved.text, saved.revision, saved.flagged, saved.seconds_spent) == (
+        "Cosine similarity of normalised vectors", 2, True, 17)
+    assert saved.saved_at.tzinfo is UTC
+    # The page shows the saved text after a reload.
+    assert "Cosine similarity of normalised vectors" in client.get(f"/attempts/{attempt.id}/questions/1").get_data(as_text=True)
+
+
+def test_a_stale_revision_is_refused_with_the_newer_text_and_overwrites_nothing(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "from tab A", 0)
+    stale = autosave(client, attempt.id, 1, "from tab B", 0)
+    assert stale.status_code == 409
+    assert stale.json["text"] == "from tab A" and stale.json["revision"] == 1
+    assert answers_of(app, attempt.id)[0].text == "from tab A"
+    # Choosing to keep tab B's text: save again on top of the revision the reply gave.
+    kept = autosave(client, attempt.id, 1, "from tab B", stale.json["revision"])
+    assert kept.status_code == 200
+    assert answers_of(app, attempt.id)[0].text == "from tab B"
+
+
+def test_a_save_in_the_grace_window_counts(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    move_deadline(app, attempt.id, -30)  # 30 s past the deadline, inside the 60 s grace
+    reply = autosave(client, attempt.id, 1, "just in time", 0)
+    assert reply.json["status"] == "saved"
+    assert reply.json["remaining_seconds"] == 0
+    assert answers_of(app, attempt.id)[0].text == "just in time"
+
+
+def test_text_after_the_grace_window_is_kept_as_late_and_not_scored(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "on time", 0)
+    move_deadline(app, attempt.id, -61)
+    reply = autosave(client, attempt.id, 1, "on time, and more after the bell", 1)
+    assert reply.status_code == 200
+    assert reply.json["status"] == "late"
+    assert reply.json["review_url"] == f"/attempts/{attempt.id}"
+    with app.app_context():
+        closed = db.session.get(Attempt, attempt.id)
+        assert closed.state == AttemptState.TIMED_OUT
+        answer = closed.answers[0]
+        assert (answer.text, answer.late_text) == ("on time", "on time, and more after the bell")
+        assert answer.late_saved_at is not None
+        assert answer.score_detail is not None and closed.scorer_version
+    review = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert "Arrived late" in review and "on time, and more after the bell" in review
+
+
+def test_the_plain_form_saves_and_moves_between_questions(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    started_ago(app, attempt.id, 60)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    response = client.post(
+        f"/attempts/{attempt.id}/questions/1",
+        data={"text": "line one\r\nline two", "revision": 0, "flagged": "y", "action": "next", "csrf_token": token,
+              "opened_at": f"{datetime.now(UTC).timestamp() - 40:.0f}"},
+    )
+    assert response.headers["Location"] == f"/attempts/{attempt.id}/questions/2"
+    saved = answers_of(app, attempt.id)[0]
+    assert (saved.text, saved.revision, saved.flagged) == ("line one\nline two", 1, True)
+    assert 39 <= saved.seconds_spent <= 45
+    page = client.get(f"/attempts/{attempt.id}/questions/2").get_data(as_text=True)
+    assert re.search(r'aria-label="Question 1, answered, flagged"', page)
+
+
+def test_the_plain_form_shows_both_texts_on_a_conflict(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "saved elsewhere", 0)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    response = client.post(
+        f"/attempts/{attempt.id}/questions/1",
+        data={"text": "typed here", "revision": 0, "action": "next", "csrf_token": token},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "changed in another tab or window" in html
+    assert "typed here" in html and "saved elsewhere" in html
+    assert re.search(r'id="revision"[^>]*value="1"', html)
+    assert answers_of(app, attempt.id)[0].text == "saved elsewhere"
+
+
+def test_too_long_answers_are_refused_with_a_message_and_change_nothing(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    limit = app.config["ANSWER_MAX_CHARS"]
+    reply = autosave(client, attempt.id, 1, "x" * (limit + 1), 0)
+    assert reply.status_code == 413
+    assert "Shorten it to save" in reply.json["error"]
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    page = client.post(f"/attempts/{attempt.id}/questions/1",
+                       data={"text": "y" * (limit + 1), "revision": 0, "action": "save", "csrf_token": token})
+    assert page.status_code == 422
+    assert f"the limit is {limit:,}" in page.get_data(as_text=True)
+    assert answers_of(app, attempt.id)[0].revision == 0
+
+
+def test_autosave_without_a_csrf_token_is_refused(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    reply = client.post(f"/attempts/{attempt.id}/answers/1", json={"text": "x", "revision": 0})
+    assert reply.status_code == 400
+    assert answers_of(app, attempt.id)[0].text == ""
+
+
+def test_autosave_when_signed_out_answers_401_in_json(app, client, user, bank, auth):
+    start(client)
+    attempt = only_attempt(app)
+    token = csrf_token(client, "/")
+    auth.logout()
+    reply = client.post(f"/attempts/{attempt.id}/answers/1", json={"text": "x", "revision": 0},
+                        headers={"X-CSRFToken": token, "Accept": "application/json"})
+    assert reply.status_code in (400, 401)  # the CSRF token went with the old session
+    assert answers_of(app, attempt.id)[0].text == ""
+
+
+# --- the deadline and submitting -------------------------------------------------------------
+
+
+def test_submitting_with_unanswered_questions_asks_first(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "only the first", 0)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/2")
+    response = client.post(f"/attempts/{attempt.id}/questions/2",
+                           data={"text": "", "revision": 0, "action": "submit", "csrf_token": token})
+    assert response.headers["Location"] == f"/attempts/{attempt.id}/submit"
+    confirm = client.get(f"/attempts/{attempt.id}/submit").get_data(as_text=True)
+    assert "You have answered 1 of 2 questions." in confirm
+    assert only_attempt(app).state == AttemptState.IN_PROGRESS
+    token = csrf_token(client, f"/attempts/{attempt.id}/submit")
+    done = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
+    assert done.headers["Location"] == f"/attempts/{attempt.id}"
+    review = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert "only the first" in review and "SECRET-REFERENCE" in review and "Not answered." in review
+    closed = only_attempt(app)
+    assert closed.state == AttemptState.SUBMITTED and closed.submitted_at is not None
+
+
+def test_submitting_with_every_question_answered_needs_no_confirmation(app, client, user, bank):
+    start(client, count=1)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    response = client.post(f"/attempts/{attempt.id}/questions/1",
+                           data={"text": "All done.", "revision": 0, "action": "submit", "csrf_token": token})
+    assert response.headers["Location"] == f"/attempts/{attempt.id}"
+    assert only_attempt(app).state == AttemptState.SUBMITTED
+
+
+def test_concurrent_submits_close_the_attempt_exactly_once(app, user, bank):
+    with app.app_context():
+        attempt_id = interviews.start_attempt(user.id, None, 2, 5, datetime.now(UTC), 60).id
+    barrier = threading.Barrier(4)
+    results: list[bool] = []
+
+    def submit():
+        with app.app_context():
+            attempt = db.session.get(Attempt, attempt_id)
+            barrier.wait()
+            results.append(interviews.submit_attempt(attempt, datetime.now(UTC), 60))
+            db.session.remove()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, False, False, True]
+    assert only_attempt(app).state == AttemptState.SUBMITTED
+
+
+def test_an_overdue_attempt_is_closed_when_next_touched(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "saved before the bell", 0)
+    move_deadline(app, attempt.id, -120)
+    response = client.get(f"/attempts/{attempt.id}/questions/1")
+    assert response.headers["Location"] == f"/attempts/{attempt.id}"
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Time is up. Your interview was submitted with the answers you saved." in review
+    assert "saved before the bell" in review
+    assert only_attempt(app).state == AttemptState.TIMED_OUT
+
+
+def test_close_overdue_command_closes_only_attempts_past_grace(app, runner, user, bank):
+    now = datetime.now(UTC)
+    with app.app_context():
+        attempt = interviews.start_attempt(user.id, None, 1, 5, now - timedelta(minutes=10), 60)
+        attempt_id = attempt.id
+    result = runner.invoke(args=["attempts", "close-overdue"])
+    assert result.exit_code == 0, result.output
+    assert "Closed 1 overdue attempt." in result.output
+    assert only_attempt(app).state == AttemptState.TIMED_OUT
+    again = runner.invoke(args=["attempts", "close-overdue"])
+    assert "Closed 0 overdue attempts." in again.output
+    with app.app_context():
+        fresh = interviews.start_attempt(user.id, None, 1, 5, now - timedelta(minutes=5, seconds=30), 60)
+        assert interviews.close_overdue(now, 60) == 0  # 30 s past the deadline: still in grace
+        assert db.session.get(Attempt, fresh.id).state == AttemptState.IN_PROGRESS
+        assert attempt_id != fresh.id
+
+
+def test_another_users_attempt_is_404_everywhere(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    other = app.test_client()
+    AuthActions(other).register(email="eve@example.com")
+    token = csrf_token(other, "/")
+    for method, url, kwargs in [
+        ("get", f"/attempts/{attempt.id}/questions/1", {}),
+        ("get", f"/attempts/{attempt.id}/resume", {}),
+        ("get", f"/attempts/{attempt.id}/status", {}),
+        ("get", f"/attempts/{attempt.id}/submit", {}),
+        ("get", f"/attempts/{attempt.id}", {}),
+        ("post", f"/attempts/{attempt.id}/answers/1", {"json": {"text": "eve", "revision": 0}, "headers": {"X-CSRFToken": token}}),
+        ("post", f"/attempts/{attempt.id}/submit", {"data": {"csrf_token": token}}),
+        ("post", f"/attempts/{attempt.id}/questions/1", {"data": {"csrf_token": token, "text": "eve", "revision": 0}}),
+    ]:
+        assert getattr(other, method)(url, **kwargs).status_code == 404, url
+    assert only_attempt(app).state == AttemptState.IN_PROGRESS
+    assert answers_of(app, attempt.id)[0].text == ""
+
+
+def test_a_question_number_out_of_range_is_404(app, client, user, bank):
+    start(client, count=2)
+    attempt = only_attempt(app)
+    assert client.get(f"/attempts/{attempt.id}/questions/3").status_code == 404
+    assert client.get(f"/attempts/{attempt.id}/questions/0").status_code == 404
