@@ -108,7 +108,7 @@ def blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(bank_bp, url_prefix="/bank")
     app.register_blueprint(interview_bp, url_prefix="/attempts")
-    app.register_blueprint(review_bp, url_prefix="/attempts")
+    app.register_blueprint(review_bp)
 
     from .cli import register_commands
 

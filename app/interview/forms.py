@@ -59,3 +59,14 @@ class AnswerForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with only its CSRF token, for buttons that change state."""
+
+
+class PracticeForm(FlaskForm):
+    question_count = IntegerField(
+        "Questions",
+        default=5,
+        validators=[
+            InputRequired(message="Enter how many questions you want."),
+            NumberRange(MIN_QUESTIONS, MAX_QUESTIONS, message=f"Choose {MIN_QUESTIONS} to {MAX_QUESTIONS} questions."),
+        ],
+    )

@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..extensions import db
 from ..models import Attempt, Category, Question
-from ..services import interviews
+from ..services import interviews, progress
 from ..timing import ANNOUNCE_AT_SECONDS, default_minutes, remaining_seconds
-from .forms import AnswerForm, ConfirmForm, StartForm
+from .forms import AnswerForm, ConfirmForm, PracticeForm, StartForm
 
 bp = Blueprint("interview", __name__)
 
@@ -58,7 +59,7 @@ def new():
         .group_by(Category.id)
         .order_by(Category.position, Category.id)
     ).all()
-    form.categories.choices = [(cid, f"{name} ({count})") for cid, name, count in rows]
+    form.categories.choices = [SelectChoice(cid, f"{name} ({count})") for cid, name, count in rows]
     if form.validate_on_submit():
         count = form.question_count.data
         try:
@@ -80,6 +81,30 @@ def new():
     return render_template(
         "interview/new.html", form=form, total=sum(r[2] for r in rows), has_questions=bool(rows)
     )
+
+
+@bp.route("/practice", methods=["POST"])
+@login_required
+def practice():
+    """Start an interview of the questions most due for practice: lapses, overdue, never seen."""
+    form = PracticeForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("review.progress_page"))
+    now = _now()
+    count = form.question_count.data
+    try:
+        attempt = interviews.start_practice(
+            current_user.id, progress.practice_questions(current_user.id, now, count),
+            default_minutes(count), now, _grace(),
+        )
+    except interviews.AttemptInProgress as exc:
+        flash(str(exc), "info")
+        return redirect(url_for(".resume", attempt_id=exc.attempt_id))
+    except interviews.NotEnoughQuestions:
+        flash("The question bank is empty, so there is nothing to practise yet.", "error")
+        return redirect(url_for("main.home"))
+    return redirect(url_for(".question", attempt_id=attempt.id, number=1))
 
 
 @bp.route("/<int:attempt_id>/resume")

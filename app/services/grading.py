@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..models import Attempt
-# TEMP lazy
+from ..scoring import SCORER_VERSION, score_answer
 
 
 def grade_attempt(attempt: Attempt) -> None:
     """Score every answer from its saved text (late text is never scored) and the attempt as
     the mean, unanswered questions counting as zero."""
-    from ..scoring import SCORER_VERSION, score_answer  # TEMP
     for answer in attempt.answers:
         score = score_answer(answer.reference_answer, answer.text, answer.key_points, prompt=answer.prompt)
         answer.score = score.value

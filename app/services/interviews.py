@@ -91,11 +91,30 @@ def start_attempt(
     grace_seconds: int,
     rng: random.Random | None = None,
 ) -> Attempt:
-    """Start a timed interview; each question is copied so later edits of the bank never change it."""
+    """Start a timed interview of `count` questions drawn from the categories (all when None)."""
+    _refuse_if_in_progress(user_id, now, grace_seconds)
+    questions = pick_questions(user_id, category_ids, count, rng or random.Random())
+    return _create_attempt(user_id, questions, minutes, now, grace_seconds)
+
+
+def start_practice(user_id: int, question_ids: Sequence[int], minutes: int, now: datetime, grace_seconds: int) -> Attempt:
+    """Start a timed interview of the given questions, in that order (for weak-spot practice)."""
+    _refuse_if_in_progress(user_id, now, grace_seconds)
+    by_id = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(question_ids)))}
+    questions = [by_id[i] for i in question_ids if i in by_id]
+    if not questions:
+        raise NotEnoughQuestions(0, len(question_ids))
+    return _create_attempt(user_id, questions, minutes, now, grace_seconds)
+
+
+def _refuse_if_in_progress(user_id: int, now: datetime, grace_seconds: int) -> None:
     current = open_attempt(user_id, now, grace_seconds)
     if current is not None:
         raise AttemptInProgress(current.id)
-    questions = pick_questions(user_id, category_ids, count, rng or random.Random())
+
+
+def _create_attempt(user_id: int, questions: Sequence[Question], minutes: int, now: datetime, grace_seconds: int) -> Attempt:
+    """Each question is copied into the attempt, so later edits of the bank never change it."""
     names = dict(db.session.execute(sa.select(Category.id, Category.name)).all())
     attempt = Attempt(
         user_id=user_id,

@@ -48,8 +48,8 @@ def test_typing_is_saved_and_survives_a_reload(app, page, live_url):
     start_interview(page, live_url, minutes=5)
     answer = page.get_by_label("Your answer")
     answer.fill("Cosine similarity compares directions of normalised vectors.")
-    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
-    expect(page.get_by_text("8 words")).to_be_visible()
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    expect(page.get_by_text("7 words")).to_be_visible()
     page.reload()
     expect(page.get_by_label("Your answer")).to_have_value("Cosine similarity compares directions of normalised vectors.")
     assert attempt_in_db(app).answers[0].text == "Cosine similarity compares directions of normalised vectors."
@@ -85,7 +85,7 @@ def test_a_real_deadline_closes_the_interview_with_what_was_typed(app, page, liv
     sign_up(page, live_url)
     start_interview(page, live_url, questions=2, minutes=1)
     page.get_by_label("Your answer").fill("An answer to the first question.")
-    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    expect(page.locator("#save-state")).to_have_text("Saved")
     page.reload()
     expect(page.get_by_label("Your answer")).to_have_value("An answer to the first question.")
     # Bring the server's deadline close instead of waiting a whole minute.
@@ -112,7 +112,7 @@ def test_a_stale_tab_does_not_overwrite_and_lets_the_user_choose(app, context, p
     other = context.new_page()
     other.goto(page.url)
     page.get_by_label("Your answer").fill("Written in the first tab.")
-    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    expect(page.locator("#save-state")).to_have_text("Saved")
 
     other.get_by_label("Your answer").fill("Written in the second tab.")
     conflict = other.get_by_role("alert").filter(has_text="changed in another tab")
@@ -121,7 +121,7 @@ def test_a_stale_tab_does_not_overwrite_and_lets_the_user_choose(app, context, p
     assert attempt_in_db(app).answers[0].text == "Written in the first tab."
 
     other.get_by_role("button", name="Keep the text in this tab").click()
-    expect(other.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    expect(other.locator("#save-state")).to_have_text("Saved")
     assert attempt_in_db(app).answers[0].text == "Written in the second tab."
     other.close()
 
@@ -131,10 +131,10 @@ def test_offline_typing_is_saved_when_the_network_returns(app, context, page, li
     start_interview(page, live_url, minutes=10)
     context.set_offline(True)
     page.get_by_label("Your answer").fill("Typed on a train in a tunnel.")
-    expect(page.get_by_role("status").filter(has_text="Offline — retrying")).to_be_visible(timeout=15_000)
+    expect(page.locator("#save-state")).to_have_text("Offline — retrying", timeout=15_000)
     assert attempt_in_db(app).answers[0].text == ""
     context.set_offline(False)
-    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible(timeout=15_000)
+    expect(page.locator("#save-state")).to_have_text("Saved", timeout=15_000)
     assert attempt_in_db(app).answers[0].text == "Typed on a train in a tunnel."
 
 

@@ -114,7 +114,7 @@ def test_next_redirects_only_within_the_site(client, auth):
 def test_pages_that_need_an_account_send_to_sign_in_and_back(client, auth):
     response = client.get("/bank/")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/auth/login?next=%2Fbank%2F"
+    assert response.headers["Location"] == "/auth/login?next=/bank/"
 
 
 def test_failed_sign_ins_are_throttled_per_account(client, auth):

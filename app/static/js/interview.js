@@ -19,6 +19,7 @@
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
 
   var saveUrl = root.dataset.saveUrl;
+  var draftKey = "rehearse:draft:" + saveUrl;
   var statusUrl = root.dataset.statusUrl;
   var reviewUrl = root.dataset.reviewUrl;
   var announceAt = root.dataset.announceAt.split(",").map(Number);
@@ -133,12 +134,14 @@
       if (data.status === "late") {
         closed = true;
         savedText = textarea.value;
+        dropDraftIfSaved();
         setState("Time is up. Your last text was kept as late; opening the review…", "late");
         setTimeout(function () { window.location.assign(data.review_url || reviewUrl); }, 1500);
         return;
       }
       savedText = sent.text;
       savedFlag = sent.flagged;
+      dropDraftIfSaved();
       markNav(data.answered, data.flagged);
       if (typeof data.remaining_seconds === "number") syncClock(data.remaining_seconds);
       if (dirty()) { setState("Unsaved changes", "dirty"); scheduleSave(SAVE_DELAY_MS); }
@@ -181,6 +184,40 @@
     current.setAttribute("aria-label", "Question " + n + ", " + (answered ? "answered" : "unanswered") + (flagged ? ", flagged" : ""));
   }
 
+  // --- a copy in this browser, until the server has it ------------------------------------
+  function keepDraft() {
+    try {
+      localStorage.setItem(draftKey, JSON.stringify({ text: textarea.value, revision: revision }));
+    } catch (e) { /* storage full or disabled: autosave still runs */ }
+  }
+
+  function dropDraftIfSaved() {
+    try {
+      var draft = JSON.parse(localStorage.getItem(draftKey) || "null");
+      if (draft && draft.text === savedText) localStorage.removeItem(draftKey);
+    } catch (e) { /* nothing to drop */ }
+  }
+
+  function restoreDraft() {
+    var draft = null;
+    try { draft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (e) { draft = null; }
+    if (!draft || typeof draft.text !== "string" || draft.text === textarea.value) {
+      dropDraftIfSaved();
+      return;
+    }
+    if (draft.revision === revision) {
+      // Typed here but not saved before the page went away: put it back and save it.
+      textarea.value = draft.text;
+      setState("Restored text this browser had not saved yet", "dirty");
+      scheduleSave(500);
+    } else {
+      // The server has a newer text from elsewhere: let the user choose.
+      var serverText = textarea.value;
+      textarea.value = draft.text;
+      showConflict({ text: serverText, revision: revision });
+    }
+  }
+
   // --- a newer text saved elsewhere ------------------------------------------------------
   function showConflict(data) {
     conflict = true;
@@ -196,6 +233,7 @@
     if (useTheirs) {
       textarea.value = conflictBox.dataset.text;
       savedText = textarea.value;
+      dropDraftIfSaved();
     }
     revisionInput.value = String(revision);
     conflict = false;
@@ -235,6 +273,7 @@
 
   textarea.addEventListener("input", function () {
     updateWordCount();
+    keepDraft();
     if (!conflict) setState("Unsaved changes", "dirty");
     scheduleSave(SAVE_DELAY_MS);
   });
@@ -273,6 +312,7 @@
   });
 
   var clockInterval = setInterval(tick, 250);
+  restoreDraft();
   updateWordCount();
   tick();
 })();

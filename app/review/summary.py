@@ -1,0 +1,40 @@
+"""The numbers at the top of a review, computed from the attempt as stored."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..models import Attempt
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    name: str
+    score: float
+    questions: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    score: float | None
+    categories: tuple[CategoryScore, ...]
+    answered: int
+    skipped: int
+    late: int
+
+
+def summarise(attempt: Attempt) -> Summary:
+    by_category: dict[str, list[float]] = defaultdict(list)
+    for answer in attempt.answers:
+        by_category[answer.category_name].append(answer.score or 0.0)
+    answered = sum(1 for a in attempt.answers if a.text.strip())
+    return Summary(
+        score=attempt.score,
+        categories=tuple(
+            CategoryScore(name, sum(scores) / len(scores), len(scores)) for name, scores in by_category.items()
+        ),
+        answered=answered,
+        skipped=len(attempt.answers) - answered,
+        late=sum(1 for a in attempt.answers if a.late_text),
+    )

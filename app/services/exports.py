@@ -1,0 +1,110 @@
+"""A user's data as files: one attempt as Markdown, everything as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Answer, Attempt, User
+from ..spaced import GRADE_NAMES
+from ..timing import time_used
+
+
+def _percent(value: float | None) -> str:
+    return "not scored" if value is None else f"{round(value * 100)}%"
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line if line.strip() else ">" for line in text.strip().splitlines()) or "> (no answer)"
+
+
+def attempt_markdown(attempt: Attempt) -> str:
+    used = time_used(attempt.started_at, attempt.submitted_at or attempt.deadline, attempt.deadline)
+    lines = [
+        f"# Mock interview of {attempt.started_at:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- Score: {_percent(attempt.score)}",
+        f"- Time used: {used.seconds // 60} min {used.seconds % 60:02d} s of {used.allowed // 60} min",
+        f"- Questions: {len(attempt.answers)}",
+        "",
+    ]
+    for answer in attempt.answers:
+        detail = answer.score_detail or {}
+        covered = {kp["text"] for kp in detail.get("key_points", []) if kp.get("covered")}
+        rating = answer.rating
+        lines += [
+            f"## {answer.position + 1}. {answer.prompt}",
+            "",
+            f"*{answer.category_name}* · score {_percent(answer.score)}"
+            + (f" · rated **{GRADE_NAMES[rating.grade]}**" if rating else ""),
+            "",
+            "### Your answer",
+            "",
+            _quote(answer.text),
+            "",
+        ]
+        if answer.late_text:
+            lines += ["### Arrived late (not scored)", "", _quote(answer.late_text), ""]
+        lines += ["### Reference answer", "", answer.reference_answer.strip(), "", "### Key points", ""]
+        lines += [f"- [{'x' if kp in covered else ' '}] {kp}" for kp in answer.key_points]
+        if rating and rating.note:
+            lines += ["", "### Your note", "", rating.note]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def user_data(user: User) -> dict[str, Any]:
+    """Everything stored about the user, except the password hash."""
+    attempts = db.session.scalars(
+        sa.select(Attempt)
+        .where(Attempt.user_id == user.id)
+        .order_by(Attempt.started_at)
+        .options(selectinload(Attempt.answers).selectinload(Answer.rating))
+    ).all()
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "account": {"email": user.email, "created_at": iso(user.created_at), "is_admin": user.is_admin},
+        "attempts": [
+            {
+                "id": a.id,
+                "state": a.state,
+                "started_at": iso(a.started_at),
+                "deadline": iso(a.deadline),
+                "submitted_at": iso(a.submitted_at),
+                "time_limit_seconds": a.time_limit_seconds,
+                "score": a.score,
+                "scorer_version": a.scorer_version,
+                "answers": [
+                    {
+                        "position": ans.position,
+                        "category": ans.category_name,
+                        "prompt": ans.prompt,
+                        "reference_answer": ans.reference_answer,
+                        "key_points": ans.key_points,
+                        "text": ans.text,
+                        "revision": ans.revision,
+                        "saved_at": iso(ans.saved_at),
+                        "seconds_spent": ans.seconds_spent,
+                        "flagged": ans.flagged,
+                        "late_text": ans.late_text,
+                        "late_saved_at": iso(ans.late_saved_at),
+                        "score": ans.score,
+                        "score_detail": ans.score_detail,
+                        "rating": (
+                            {"grade": GRADE_NAMES[ans.rating.grade], "note": ans.rating.note, "rated_at": iso(ans.rating.rated_at)}
+                            if ans.rating
+                            else None
+                        ),
+                    }
+                    for ans in a.answers
+                ],
+            }
+            for a in attempts
+        ],
+    }

@@ -1,0 +1,122 @@
+"""Spaced repetition of questions, after Anki's SM-2 variant. Pure functions: `now` is passed in.
+
+Each time a user answers a question counts as a review. Its grade is the user's own rating
+(again / hard / good / easy) or, when they did not rate it, one derived from the answer's score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .models import Grade
+
+START_EASE = 2.5
+MIN_EASE = 1.3
+GRADE_NAMES = {Grade.AGAIN: "again", Grade.HARD: "hard", Grade.GOOD: "good", Grade.EASY: "easy"}
+
+
+def grade_from_score(score: float | None) -> Grade:
+    """What an unrated answer counts as: missing most key points is a lapse."""
+    if score is None or score < 0.35:
+        return Grade.AGAIN
+    if score < 0.6:
+        return Grade.HARD
+    if score < 0.85:
+        return Grade.GOOD
+    return Grade.EASY
+
+
+@dataclass(frozen=True)
+class Review:
+    at: datetime
+    grade: Grade
+
+
+@dataclass(frozen=True)
+class Schedule:
+    reviews: int
+    lapses: int
+    ease: float
+    interval_days: float
+    last_grade: Grade | None
+    last_at: datetime | None
+    due: datetime | None  # None: never seen
+
+    def overdue_ratio(self, now: datetime) -> float:
+        """How late the review is, relative to its interval (0 when not due)."""
+        if self.due is None or now < self.due:
+            return 0.0
+        return (now - self.due).total_seconds() / 86400 / max(self.interval_days, 1.0)
+
+
+NEVER_SEEN = Schedule(reviews=0, lapses=0, ease=START_EASE, interval_days=0.0, last_grade=None, last_at=None, due=None)
+
+
+def schedule(reviews: Iterable[Review]) -> Schedule:
+    """The state after replaying reviews in time order."""
+    state = NEVER_SEEN
+    for review in sorted(reviews, key=lambda r: r.at):
+        state = _step(state, review)
+    return state
+
+
+def _step(state: Schedule, review: Review) -> Schedule:
+    ease, interval, lapses = state.ease, state.interval_days, state.lapses
+    if review.grade == Grade.AGAIN:
+        lapses += 1
+        ease = max(MIN_EASE, ease - 0.2)
+        interval = 0.0  # due again at once
+    elif review.grade == Grade.HARD:
+        ease = max(MIN_EASE, ease - 0.15)
+        interval = max(1.0, interval * 1.2)
+    elif review.grade == Grade.GOOD:
+        interval = 1.0 if interval < 1 else (3.0 if interval < 3 else interval * ease)
+    else:
+        ease += 0.15
+        interval = 4.0 if interval < 1 else interval * ease * 1.3
+    return Schedule(
+        reviews=state.reviews + 1,
+        lapses=lapses,
+        ease=round(ease, 3),
+        interval_days=round(interval, 3),
+        last_grade=review.grade,
+        last_at=review.at,
+        due=review.at + timedelta(days=interval),
+    )
+
+
+# Practice order: the lapsed first, then the overdue, then the never seen, then the rest by due date.
+LAPSED, OVERDUE, NEW, LATER = range(4)
+
+
+def practice_group(state: Schedule, now: datetime) -> int:
+    if state.due is None:
+        return NEW
+    if state.last_grade == Grade.AGAIN:
+        return LAPSED
+    if state.due <= now:
+        return OVERDUE
+    return LATER
+
+
+def practice_order(schedules: dict[int, Schedule], now: datetime) -> list[int]:
+    """Question ids, weakest first."""
+
+    def key(item: tuple[int, Schedule]):
+        qid, state = item
+        group = practice_group(state, now)
+        if group == LAPSED:
+            return (group, -state.lapses, state.last_at, qid)
+        if group == OVERDUE:
+            return (group, -state.overdue_ratio(now), state.due, qid)
+        if group == LATER:
+            return (group, 0, state.due, qid)
+        return (group, 0, now, qid)
+
+    return [qid for qid, _ in sorted(schedules.items(), key=key)]
+
+
+def due_count(schedules: Sequence[Schedule], now: datetime) -> int:
+    return sum(practice_group(s, now) in (LAPSED, OVERDUE) for s in schedules)

@@ -1,0 +1,15 @@
+// On every page: signing out forgets the answer drafts this browser kept, so the next person
+// at a shared computer cannot read them.
+(function () {
+  "use strict";
+  var signOut = document.getElementById("sign-out");
+  if (!signOut) return;
+  signOut.addEventListener("submit", function () {
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var key = localStorage.key(i);
+        if (key && key.indexOf("rehearse:") === 0) localStorage.removeItem(key);
+      }
+    } catch (e) { /* storage disabled: nothing kept */ }
+  });
+})();
