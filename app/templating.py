@@ -38,7 +38,32 @@ def clock(seconds: int | float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def highlighted(text: str, terms) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_match) pairs for the template to wrap matches in <mark>;
+    the template escapes every piece, so user text never becomes markup."""
+    from .scoring import highlight_spans
+
+    pieces, last = [], 0
+    for start, end in highlight_spans(text, terms or ()):
+        if start > last:
+            pieces.append((text[last:start], False))
+        pieces.append((text[start:end], True))
+        last = end
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces
+
+
+def explain(detail: dict) -> list[str]:
+    """A stored score's parts, in words."""
+    from .scoring import Score
+
+    return Score.from_dict(detail).explain()
+
+
 def register_filters(app: Flask) -> None:
+    app.add_template_global(explain)
+    app.add_template_filter(highlighted)
     app.add_template_filter(clock)
     app.add_template_filter(when)
     app.add_template_filter(duration)

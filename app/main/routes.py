@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Category, Question
+from ..models import Attempt, AttemptState, Category, Question
 from ..services import interviews
 from ..timing import remaining_seconds
 
@@ -32,6 +32,9 @@ def home():
         question_count=counts[1],
         current=current,
         remaining=remaining_seconds(current.deadline, now) if current else 0,
+        has_history=db.session.scalar(
+            sa.select(sa.exists().where(Attempt.user_id == current_user.id, Attempt.state != AttemptState.IN_PROGRESS))
+        ),
     )
 
 

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from ..charts import line_chart
 from ..extensions import db
-from ..models import Attempt, Grade, Question
+from ..models import Answer, Attempt, Grade, Question
 from ..services import exports, interviews, progress, ratings
 from ..spaced import GRADE_NAMES, due_count
 from ..timing import time_used
@@ -23,7 +24,9 @@ bp = Blueprint("review", __name__)
 
 
 def _closed_attempt(attempt_id: int) -> Attempt:
-    attempt = interviews.attempt_of(current_user.id, attempt_id)
+    attempt = interviews.attempt_of(
+        current_user.id, attempt_id, selectinload(Attempt.answers).selectinload(Answer.rating)
+    )
     if attempt is None:
         abort(404)
     interviews.close_if_overdue(attempt, datetime.now(UTC), current_app.config["GRACE_SECONDS"])

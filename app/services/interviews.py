@@ -38,9 +38,11 @@ class AttemptInProgress(InterviewError):
         super().__init__("You already have an interview in progress. Resume it or submit it first.")
 
 
-def attempt_of(user_id: int, attempt_id: int) -> Attempt | None:
+def attempt_of(user_id: int, attempt_id: int, *options) -> Attempt | None:
     """The user's attempt with this id; None for anyone else's, so views answer 404."""
-    return db.session.scalar(sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id))
+    return db.session.scalar(
+        sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id).options(*options)
+    )
 
 
 def open_attempt(user_id: int, now: datetime, grace_seconds: int) -> Attempt | None:
