@@ -19,6 +19,10 @@ def when(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
 
 
+def day(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%d %b %Y") if value else ""
+
+
 def duration(seconds: int | float | None) -> str:
     seconds = max(0, int(seconds or 0))
     hours, rest = divmod(seconds, 3600)
@@ -66,5 +70,6 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(highlighted)
     app.add_template_filter(clock)
     app.add_template_filter(when)
+    app.add_template_filter(day)
     app.add_template_filter(duration)
     app.add_template_global(plural)

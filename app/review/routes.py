@@ -132,19 +132,30 @@ def question_history(question_id: int):
     )
 
 
+CHART_CATEGORIES = 5  # beyond this many lines a chart stops being readable; the table has all
+
+
+def _chartable(series: dict) -> dict:
+    """The overall line and the categories answered most often."""
+    overall, *categories = series.items()
+    busiest = sorted(categories, key=lambda item: -len(item[1]))[:CHART_CATEGORIES]
+    return dict([overall, *sorted(busiest)])
+
+
 @bp.route("/progress")
 @login_required
 def progress_page():
     """Score over time, overall and per category, and the weakest questions."""
     now = datetime.now(UTC)
     series = progress.score_series(current_user.id)
-    chart = line_chart({name: [(p.at, p.value) for p in points] for name, points in series.items()})
-    schedules = progress.schedules(current_user.id)
+    chart = line_chart({name: [(p.at, p.value) for p in points] for name, points in _chartable(series).items()})
+    past = progress.reviews(current_user.id)
+    schedules = progress.schedules(past)
     return render_template(
         "review/progress.html",
         chart=chart,
         series=series,
-        weakest=progress.weakest(current_user.id, now),
+        weakest=progress.weakest(current_user.id, past),
         due=due_count(list(schedules.values()), now),
         grade_names=GRADE_NAMES,
     )

@@ -63,7 +63,7 @@ def question_history(user_id: int, question_id: int) -> list[PastAnswer]:
     ]
 
 
-def _reviews(user_id: int) -> dict[int, list[Review]]:
+def reviews(user_id: int) -> dict[int, list[Review]]:
     """Each answered question's reviews: the user's rating, or a grade from the score."""
     rows = db.session.execute(
         sa.select(Answer.question_id, Attempt.submitted_at, Answer.score, Rating.grade)
@@ -77,16 +77,15 @@ def _reviews(user_id: int) -> dict[int, list[Review]]:
     return reviews
 
 
-def schedules(user_id: int) -> dict[int, Schedule]:
-    """The practice schedule of every question in the bank for this user."""
-    reviews = _reviews(user_id)
+def schedules(past: dict[int, list[Review]]) -> dict[int, Schedule]:
+    """The practice schedule of every question in the bank, from the user's reviews."""
     ids = db.session.scalars(sa.select(Question.id)).all()
-    return {qid: schedule(reviews.get(qid, ())) for qid in ids}
+    return {qid: schedule(past.get(qid, ())) for qid in ids}
 
 
 def practice_questions(user_id: int, now: datetime, count: int) -> list[int]:
     """The `count` questions most due for practice: lapses, then overdue, then never seen."""
-    return practice_order(schedules(user_id), now)[:count]
+    return practice_order(schedules(reviews(user_id)), now)[:count]
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ class WeakSpot:
     answers: int
 
 
-def weakest(user_id: int, now: datetime, limit: int = 10) -> list[WeakSpot]:
+def weakest(user_id: int, past: dict[int, list[Review]], limit: int = 10) -> list[WeakSpot]:
     """Questions the user has answered, lowest mean score first (ties: most lapses)."""
     rows = db.session.execute(
         sa.select(Answer.question_id, sa.func.avg(Answer.score), sa.func.count(Answer.id))
@@ -107,7 +106,7 @@ def weakest(user_id: int, now: datetime, limit: int = 10) -> list[WeakSpot]:
     ).all()
     if not rows:
         return []
-    states = {qid: schedule(r) for qid, r in _reviews(user_id).items()}
+    states = {qid: schedule(r) for qid, r in past.items()}
     ranked = sorted(rows, key=lambda r: (r[1] if r[1] is not None else 0.0, -states[r[0]].lapses, r[0]))[:limit]
     questions = {q.id: q for q in db.session.scalars(
         sa.select(Question).where(Question.id.in_([r[0] for r in ranked])).options(selectinload(Question.category))
@@ -119,27 +118,47 @@ def weakest(user_id: int, now: datetime, limit: int = 10) -> list[WeakSpot]:
 class Point:
     at: datetime
     value: float
-    attempt_id: int
+    attempt_id: int | None  # None for the mean of several attempts
+    attempts: int = 1
+
+
+MAX_POINTS = 60  # more than this and a series is shown as means of consecutive attempts
+
+
+def thin(points: list[Point], limit: int = MAX_POINTS) -> list[Point]:
+    """At most `limit` points: consecutive attempts averaged in equal-sized groups."""
+    if len(points) <= limit:
+        return points
+    size = -(-len(points) // limit)
+    groups = [points[i : i + size] for i in range(0, len(points), size)]
+    return [
+        Point(
+            at=g[0].at + (g[-1].at - g[0].at) / 2,
+            value=sum(p.value for p in g) / len(g),
+            attempt_id=None,
+            attempts=len(g),
+        )
+        for g in groups
+    ]
 
 
 def score_series(user_id: int) -> dict[str, list[Point]]:
     """Score over time: "All categories" per attempt, and each category's mean within an attempt."""
-    rows = db.session.execute(
-        sa.select(Attempt.id, Attempt.submitted_at, Attempt.score, Answer.category_name, Answer.score)
-        .join(Answer, Answer.attempt_id == Attempt.id)
-        .where(Attempt.user_id == user_id, Attempt.state.in_(CLOSED), Attempt.score.is_not(None))
-        .order_by(Attempt.submitted_at, Attempt.id, Answer.position)
+    closed = (Attempt.user_id == user_id, Attempt.state.in_(CLOSED), Attempt.score.is_not(None))
+    overall = db.session.execute(
+        sa.select(Attempt.id, Attempt.submitted_at, Attempt.score).where(*closed).order_by(Attempt.submitted_at, Attempt.id)
     ).all()
-    overall: dict[int, Point] = {}
-    per_category: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    times: dict[int, datetime] = {}
-    for attempt_id, at, attempt_score, category, answer_score in rows:
-        overall.setdefault(attempt_id, Point(at, attempt_score, attempt_id))
-        times[attempt_id] = at
-        per_category[category][attempt_id].append(answer_score or 0.0)
-    series = {"All categories": list(overall.values())}
+    by_category = db.session.execute(
+        sa.select(Answer.category_name, Attempt.id, sa.func.avg(sa.func.coalesce(Answer.score, 0.0)))
+        .join(Attempt, Answer.attempt_id == Attempt.id)
+        .where(*closed)
+        .group_by(Answer.category_name, Attempt.id)
+    ).all()
+    times = {attempt_id: at for attempt_id, at, _ in overall}
+    series = {"All categories": thin([Point(at, score, attempt_id) for attempt_id, at, score in overall])}
+    per_category: dict[str, list[Point]] = defaultdict(list)
+    for category, attempt_id, mean in by_category:
+        per_category[category].append(Point(times[attempt_id], float(mean), attempt_id))
     for category in sorted(per_category):
-        series[category] = [
-            Point(times[aid], sum(scores) / len(scores), aid) for aid, scores in per_category[category].items()
-        ]
+        series[category] = thin(sorted(per_category[category], key=lambda p: (p.at, p.attempt_id)))
     return series

@@ -1,0 +1,150 @@
+"""How fast the review, history and progress pages are for one user with 1,000 attempts of
+10 answers each, and how many SQL statements each issues.
+
+    python benchmarks/pages.py                     # SQLite in a temporary folder
+    python benchmarks/pages.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
+
+Writes benchmarks/RESULTS-pages.md (figures for the database it ran on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import Answer, Attempt, Question, Rating  # noqa: E402
+from app.services import accounts  # noqa: E402
+from app.services.bank import load_seed_if_empty  # noqa: E402
+from app.scoring import SCORER_VERSION  # noqa: E402
+from tests.helpers import AuthActions  # noqa: E402
+
+ATTEMPTS, ANSWERS = 1000, 10
+
+
+def fill(app, user_id: int) -> int:
+    """1,000 closed attempts of 10 scored answers, about a third rated, inserted in bulk."""
+    rng = random.Random(7)
+    with app.app_context():
+        questions = db.session.execute(sa.select(Question.id, Question.category_id, Question.prompt,
+                                                 Question.reference_answer, Question.key_points)).all()
+        start = datetime.now(UTC) - timedelta(days=ATTEMPTS)
+        attempts, answers, ratings = [], [], []
+        for i in range(ATTEMPTS):
+            began = start + timedelta(days=i)
+            attempts.append({"id": i + 1, "user_id": user_id, "state": "submitted", "started_at": began,
+                             "deadline": began + timedelta(minutes=30), "submitted_at": began + timedelta(minutes=25),
+                             "time_limit_seconds": 1800, "score": rng.random(), "scorer_version": SCORER_VERSION})
+            for position, q in enumerate(rng.sample(questions, ANSWERS)):
+                answer_id = i * ANSWERS + position + 1
+                score = rng.random()
+                answers.append({"id": answer_id, "attempt_id": i + 1, "position": position, "question_id": q.id,
+                                "category_id": q.category_id, "category_name": "Category", "prompt": q.prompt,
+                                "reference_answer": q.reference_answer, "key_points": q.key_points,
+                                "text": "An answer of about twenty words " * 5, "revision": 3,
+                                "saved_at": began + timedelta(minutes=position), "seconds_spent": 120,
+                                "flagged": False, "score": score,
+                                "score_detail": {"value": score, "version": SCORER_VERSION, "key_points": [],
+                                                 "matched_terms": [], "components": {}, "parts": {}, "weights": {}}})
+                if rng.random() < 0.3:
+                    ratings.append({"answer_id": answer_id, "user_id": user_id, "question_id": q.id,
+                                    "grade": rng.randint(1, 4), "note": "", "rated_at": began + timedelta(hours=1)})
+        db.session.execute(sa.insert(Attempt), attempts)
+        db.session.execute(sa.insert(Answer), answers)
+        db.session.execute(sa.insert(Rating), ratings)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            for table in ("attempt", "answer", "rating"):
+                db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            db.session.commit()
+        return questions[0].id
+
+
+def measure(app, client, url: str, runs: int) -> tuple[float, float, int]:
+    with app.app_context():
+        engine = db.engine
+    counter = {"n": 0}
+
+    def count(*_):
+        counter["n"] += 1
+
+    timings = []
+    for run in range(runs + 1):
+        sa.event.listen(engine, "before_cursor_execute", count)
+        counter["n"] = 0
+        began = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - began
+        sa.event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 200, (url, response.status_code)
+        if run:  # the first run warms caches
+            timings.append(elapsed * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], counter["n"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp()
+    url = args.database_url or f"sqlite:///{folder}/bench.db"
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade(directory=app.config["MIGRATIONS_DIR"])
+        load_seed_if_empty(Path(app.config["SEED_DIR"]))
+        user_id = accounts.create_user("bench@example.com", "benchmark pass phrase").id
+    began = time.perf_counter()
+    question_id = fill(app, user_id)
+    fill_seconds = time.perf_counter() - began
+    client = app.test_client()
+    AuthActions(client).login("bench@example.com", "benchmark pass phrase")
+    pages = {
+        "My attempts (page 1)": "/attempts/",
+        "My attempts (page 50)": "/attempts/?page=50",
+        "Review of one attempt": f"/attempts/{ATTEMPTS}",
+        "Progress (chart, weakest)": "/progress",
+        "A question's history": f"/questions/{question_id}/history",
+        "Export all data (JSON)": "/account/export.json",
+    }
+    dialect = sa.engine.make_url(url).get_backend_name()
+    lines = [
+        f"# Page speed with {ATTEMPTS:,} attempts of {ANSWERS} answers ({dialect})",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d} with `python benchmarks/pages.py"
+        f"{' --database-url …' if args.database_url else ''}`: one user, {ATTEMPTS * ANSWERS:,} answers, "
+        f"Flask test client (no network), {args.runs} runs after one warm-up. Filling took {fill_seconds:.1f} s.",
+        "",
+        "| page | median ms | p95 ms | SQL statements |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, path in pages.items():
+        median, p95, statements = measure(app, client, path, args.runs)
+        lines.append(f"| {name} | {median:.1f} | {p95:.1f} | {statements} |")
+        print(lines[-1], flush=True)
+    out = ROOT / "benchmarks" / f"RESULTS-pages-{dialect}.md"
+    out.write_text("\n".join(lines) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}")
+    if args.database_url:
+        with app.app_context():
+            db.drop_all()
+            db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+
+
+if __name__ == "__main__":
+    main()

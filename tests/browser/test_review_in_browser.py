@@ -1,0 +1,69 @@
+"""After an interview, in real Chromium: review, rate with the keyboard, history, progress, practice."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.models import Attempt, AttemptState, Rating
+from tests.browser.test_interview_in_browser import sign_up, start_interview
+
+
+def test_review_rating_history_progress_and_practice(app, page, live_url):
+    sign_up(page, live_url)
+    start_interview(page, live_url, questions=2, minutes=5)
+    with app.app_context():
+        first = db.session.scalar(sa.select(Attempt)).answers[0]
+        key_point = first.key_points[0]
+    page.get_by_label("Your answer").fill(f"My answer mentions {key_point} and little else.")
+    page.get_by_role("button", name="Submit interview").click()
+    expect(page.get_by_role("heading", name="Submit the interview?")).to_be_visible()
+    expect(page.get_by_text("You have answered 1 of 2 questions.")).to_be_visible()
+    page.get_by_role("button", name="Submit now").click()
+
+    # The review: side by side, key points marked, a score that explains itself.
+    expect(page.get_by_text("Interview submitted.")).to_be_visible()
+    item = page.locator("#q1")
+    expect(item.get_by_role("heading", name="Reference answer")).to_be_visible()
+    expect(item.locator("mark").first).to_be_visible()
+    expect(item.locator(".key-points .covered").first).to_contain_text(key_point)
+    expect(item.locator(".key-points .missed").first).to_be_visible()
+    item.get_by_text(re.compile(r"^How \d+% was worked out$")).click()
+    expect(item.locator(".score-explained li").first).to_be_visible()
+    expect(page.locator("#q2").get_by_text("Not answered.")).to_be_visible()
+
+    # Keys 1–4 rate the answer that has the focus; the rating persists.
+    page.locator("#q2").focus()
+    page.keyboard.press("1")
+    expect(page.locator("#q2 .rating-state")).to_have_text("Rated again")
+    page.locator("#q1").focus()
+    page.keyboard.press("3")
+    expect(page.locator("#q1 .rating-state")).to_have_text("Rated good")
+    page.reload()
+    expect(page.locator("#q2 .rating-state")).to_have_text("Rated again")
+    expect(page.locator("#q2").get_by_label("1 · Again")).to_be_checked()
+    with app.app_context():
+        assert sorted(db.session.scalars(sa.select(Rating.grade)).all()) == [1, 3]
+
+    # History lists it with its score; progress charts it.
+    page.get_by_role("link", name="My attempts").click()
+    expect(page.get_by_text("1 interview, newest first.")).to_be_visible()
+    row = page.locator("tbody tr").first
+    expect(row).to_contain_text("Submitted")
+    expect(row).to_contain_text(re.compile(r"\d+%"))
+    page.get_by_role("link", name="Progress", exact=True).click()
+    expect(page.get_by_role("img", name=re.compile("Score over time"))).to_be_visible()
+
+    # Practise my weak spots: the question rated "again" comes first.
+    with app.app_context():
+        lapsed_prompt = db.session.scalar(sa.select(Attempt)).answers[1].prompt
+    page.get_by_role("button", name="Practise my weak spots").click()
+    expect(page.get_by_text("Question 1 of 5")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(lapsed_prompt)
+    with app.app_context():
+        assert db.session.scalar(
+            sa.select(sa.func.count(Attempt.id)).where(Attempt.state == AttemptState.IN_PROGRESS)
+        ) == 1
