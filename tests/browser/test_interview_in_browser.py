@@ -150,3 +150,16 @@ def test_flags_and_the_question_list_show_progress(app, page, live_url):
     with app.app_context():
         first = db.session.scalar(sa.select(Answer).where(Answer.position == 0))
         assert (first.text, first.flagged) == ("First.", True)
+
+
+def test_screen_readers_hear_five_minutes_and_one_minute_left(app, page, live_url):
+    sign_up(page, live_url)
+    page.clock.install()
+    start_interview(page, live_url, questions=1, minutes=7)
+    announcer = page.locator("#time-announcer")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    expect(announcer).to_have_text("")
+    page.clock.run_for("02:01")
+    expect(announcer).to_have_text("5 minutes left.")
+    page.clock.run_for("04:00")
+    expect(announcer).to_have_text("1 minute left.")

@@ -384,3 +384,17 @@ def test_a_question_number_out_of_range_is_404(app, client, user, bank):
     attempt = only_attempt(app)
     assert client.get(f"/attempts/{attempt.id}/questions/3").status_code == 404
     assert client.get(f"/attempts/{attempt.id}/questions/0").status_code == 404
+
+
+def test_the_csrf_token_outlives_a_two_hour_interview(app, client, user, bank, monkeypatch):
+    import time
+
+    start(client, count=1, minutes=120)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 119 * 60)  # the token's clock, at minute 119
+    reply = client.post(f"/attempts/{attempt.id}/answers/1", json={"text": "still saving", "revision": 0},
+                        headers={"X-CSRFToken": token})
+    assert reply.status_code == 200
+    assert answers_of(app, attempt.id)[0].text == "still saving"

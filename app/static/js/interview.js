@@ -23,7 +23,7 @@
   var statusUrl = root.dataset.statusUrl;
   var reviewUrl = root.dataset.reviewUrl;
   var announceAt = root.dataset.announceAt.split(",").map(Number);
-  var announced = {};
+  var previousLeft = null;
 
   var SAVE_DELAY_MS = 2000;
   var MAX_BACKOFF_MS = 30000;
@@ -65,12 +65,15 @@
     var left = Math.max(0, Math.ceil((deadlineLocal - now) / 1000));
     timerEl.textContent = formatClock(left);
     timerEl.classList.toggle("timer-low", left <= 60);
-    announceAt.forEach(function (mark) {
-      if (left <= mark && left > 0 && !announced[mark]) {
-        announced[mark] = true;
-        announcer.textContent = mark >= 60 ? Math.round(mark / 60) + (mark === 60 ? " minute" : " minutes") + " left." : mark + " seconds left.";
-      }
-    });
+    // Tell screen readers when a mark is crossed (not when a page opens already past it).
+    if (previousLeft !== null) {
+      announceAt.forEach(function (mark) {
+        if (previousLeft > mark && left <= mark && left > 0) {
+          announcer.textContent = mark >= 60 ? (mark / 60) + (mark === 60 ? " minute" : " minutes") + " left." : mark + " seconds left.";
+        }
+      });
+    }
+    previousLeft = left;
     if (left <= 0) timeUp();
   }
 
