@@ -180,28 +180,39 @@ def save_answer(
         return _keep_late(answer, text, now)
 
     spent = clamp_seconds_spent(seconds, (now - attempt.started_at).total_seconds())
-    values: dict[str, object] = {"seconds_spent": Answer.seconds_spent + spent}
+    extra: dict[str, object] = {"seconds_spent": Answer.seconds_spent + spent}
     if flagged is not None:
-        values["flagged"] = flagged
-    changed = text != answer.text
-    if changed:
-        values.update(text=text, revision=Answer.revision + 1, saved_at=now)
+        extra["flagged"] = flagged
+    if text != answer.text:
+        # The revision check and the write are one statement: two tabs or workers cannot both win.
+        if _update_open_answer(attempt, answer, extra, text=text, revision=Answer.revision + 1, saved_at=now,
+                               expected_revision=base_revision):
+            return SaveResult("saved", answer)
+        db.session.refresh(attempt)
+        if not attempt.is_open:  # submitted by another tab in the meantime
+            return _keep_late(answer, text, now)
+        if answer.text != text:
+            return SaveResult("conflict", answer)
+        # The same text was saved a moment earlier by this page's own autosave: nothing to choose.
+    if _update_open_answer(attempt, answer, extra):
+        return SaveResult("unchanged", answer)
+    db.session.refresh(attempt)
+    return _keep_late(answer, text, now)
+
+
+def _update_open_answer(attempt: Attempt, answer: Answer, values: dict, *, expected_revision: int | None = None, **more) -> bool:
+    """Write `values` to the answer if its attempt is still open (and its revision is the one
+    expected). True when the row was written."""
     still_open = (
         sa.select(Attempt.id).where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS).exists()
     )
     condition = [Answer.id == answer.id, still_open]
-    if changed:
-        # The revision check and the write are one statement: two tabs or workers cannot both win.
-        condition.append(Answer.revision == base_revision)
-    result = db.session.execute(sa.update(Answer).where(*condition).values(**values))
+    if expected_revision is not None:
+        condition.append(Answer.revision == expected_revision)
+    result = db.session.execute(sa.update(Answer).where(*condition).values(**values, **more))
     db.session.commit()
     db.session.refresh(answer)
-    if result.rowcount == 1:
-        return SaveResult("saved" if changed else "unchanged", answer)
-    db.session.refresh(attempt)
-    if not attempt.is_open:  # submitted by another tab in the meantime
-        return _keep_late(answer, text, now)
-    return SaveResult("conflict", answer)
+    return result.rowcount == 1
 
 
 def _keep_late(answer: Answer, text: str, now: datetime) -> SaveResult:

@@ -238,6 +238,33 @@ def test_the_plain_form_shows_both_texts_on_a_conflict(app, client, user, bank):
     assert answers_of(app, attempt.id)[0].text == "saved elsewhere"
 
 
+def test_the_same_text_saved_twice_from_one_page_is_not_a_conflict(app, client, user, bank):
+    """Leaving a question fires the autosave and posts the form at once; both carry the same text."""
+    start(client)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "same words", 0)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    response = client.post(f"/attempts/{attempt.id}/questions/1",
+                           data={"text": "same words", "revision": 0, "action": "next", "csrf_token": token})
+    assert response.status_code == 302
+    assert answers_of(app, attempt.id)[0].revision == 1
+
+
+def test_a_save_that_loses_the_race_to_the_same_text_is_not_a_conflict(app, user, bank):
+    with app.app_context():
+        attempt = interviews.start_attempt(user.id, None, 1, 5, datetime.now(UTC), 60)
+        assert attempt.answers[0].text == ""  # this request read the answer before the other wrote
+        with app.app_context():  # another request, with its own session, saves first
+            other = db.session.get(Attempt, attempt.id)
+            assert interviews.save_answer(other, 0, "same words", 0, datetime.now(UTC), 60).status == "saved"
+        result = interviews.save_answer(attempt, 0, "same words", 0, datetime.now(UTC), 60, flagged=True)
+        assert (result.status, result.answer.flagged, result.answer.revision) == ("unchanged", True, 1)
+        with app.app_context():
+            other = db.session.get(Attempt, attempt.id)
+            assert interviews.save_answer(other, 0, "newer words", 1, datetime.now(UTC), 60).status == "saved"
+        assert interviews.save_answer(attempt, 0, "different words", 1, datetime.now(UTC), 60).status == "conflict"
+
+
 def test_too_long_answers_are_refused_with_a_message_and_change_nothing(app, client, user, bank):
     start(client)
     attempt = only_attempt(app)
