@@ -163,3 +163,16 @@ def test_screen_readers_hear_five_minutes_and_one_minute_left(app, page, live_ur
     expect(announcer).to_have_text("5 minutes left.")
     page.clock.run_for("04:00")
     expect(announcer).to_have_text("1 minute left.")
+
+
+def test_text_typed_before_the_script_has_loaded_is_saved(app, page, live_url):
+    """On a slow connection the answer box can be used before autosave starts."""
+    sign_up(page, live_url)
+    held = []
+    page.route("**/static/js/interview.js", lambda route: held.append(route))
+    start_interview(page, live_url, minutes=5)
+    page.get_by_label("Your answer").fill("Typed while the script was still on its way.")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    assert attempt_in_db(app).answers[0].text == "Typed while the script was still on its way."

@@ -29,8 +29,9 @@
   var MAX_BACKOFF_MS = 30000;
 
   var revision = parseInt(revisionInput.value, 10);
-  var savedText = textarea.value;
-  var savedFlag = flagInput.checked;
+  // What the server has is what it rendered; anything typed before this script ran is unsaved.
+  var savedText = textarea.defaultValue;
+  var savedFlag = flagInput.defaultChecked;
   var saving = false;
   var conflict = false;
   var closed = false;
@@ -317,5 +318,6 @@
   var clockInterval = setInterval(tick, 250);
   restoreDraft();
   updateWordCount();
+  if (dirty() && !conflict) { setState("Unsaved changes", "dirty"); scheduleSave(500); }
   tick();
 })();
