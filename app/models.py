@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+from .timing import TimeUsed, time_used
 
 
 def utcnow() -> datetime:
@@ -167,6 +168,14 @@ class Attempt(db.Model):
     def is_open(self) -> bool:
         return self.state == AttemptState.IN_PROGRESS
 
+    @property
+    def time_used(self) -> TimeUsed:
+        return time_used(self.started_at, self.submitted_at or self.deadline, self.deadline)
+
+    @property
+    def unanswered(self) -> list[Answer]:
+        return [a for a in self.answers if not a.is_answered]
+
 
 class Answer(db.Model):
     """What the user typed for one question of an attempt, beside the question as it was asked.
@@ -205,6 +214,10 @@ class Answer(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
     question: Mapped[Question | None] = relationship()
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.text.strip())
     rating: Mapped[Rating | None] = relationship(
         back_populates="answer", cascade="all, delete-orphan", passive_deletes=True
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -173,6 +174,9 @@ def security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if current_user.is_authenticated and not request.path.startswith("/static/"):
+            # A signed-in page is for this person only: no copy kept for the Back button on a shared computer.
+            response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"

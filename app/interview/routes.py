@@ -37,11 +37,25 @@ def _own_attempt(attempt_id: int) -> Attempt:
 
 
 def _first_unanswered(attempt: Attempt) -> int:
-    return next((a.position + 1 for a in attempt.answers if not a.text.strip()), 1)
+    return attempt.unanswered[0].position + 1 if attempt.unanswered else 1
 
 
 def _to_review(attempt: Attempt):
     return redirect(url_for("review.attempt", attempt_id=attempt.id))
+
+
+def _closed_by_the_clock(attempt: Attempt) -> bool:
+    """Close the attempt if its deadline has passed (telling the user so). True when it is
+    not open any more, for whatever reason."""
+    if interviews.close_if_expired(attempt, _now()):
+        flash("Time is up. Your interview was submitted with the answers you saved.", "info")
+    return not attempt.is_open
+
+
+def _submit_and_review(attempt: Attempt, now: datetime):
+    if interviews.submit_attempt(attempt, now, _grace()):
+        flash("Interview submitted. Here is how your answers compare.", "success")
+    return _to_review(attempt)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -111,7 +125,7 @@ def practice():
 @login_required
 def resume(attempt_id: int):
     attempt = _own_attempt(attempt_id)
-    if interviews.close_if_overdue(attempt, _now(), _grace()) or not attempt.is_open:
+    if _closed_by_the_clock(attempt):
         return _to_review(attempt)
     return redirect(url_for(".question", attempt_id=attempt.id, number=_first_unanswered(attempt)))
 
@@ -148,10 +162,7 @@ def question(attempt_id: int, number: int):
     """One question of an open attempt. A closed attempt sends to its review."""
     attempt = _own_attempt(attempt_id)
     number = _answer_number(attempt, number)
-    if interviews.close_if_overdue(attempt, _now(), _grace()):
-        flash("Time is up. Your interview was submitted with the answers you saved.", "info")
-        return _to_review(attempt)
-    if not attempt.is_open:
+    if _closed_by_the_clock(attempt):
         return _to_review(attempt)
     answer = attempt.answers[number - 1]
     form = AnswerForm(
@@ -188,14 +199,14 @@ def save_and_go(attempt_id: int, number: int):
         form.revision.data = result.answer.revision
         form.opened_at.data = f"{now.timestamp():.0f}"
         return _render_question(attempt, number, form, conflict_text=result.answer.text, status=409)
+    if _closed_by_the_clock(attempt):  # saved in the grace window: that was the last save
+        return _to_review(attempt)
 
     action = request.form.get("action", "save")
     if action == "submit":
-        if any(not a.text.strip() for a in attempt.answers):
+        if attempt.unanswered:
             return redirect(url_for(".submit", attempt_id=attempt.id))  # confirm first
-        interviews.submit_attempt(attempt, now, _grace())
-        flash("Interview submitted. Here is how your answers compare.", "success")
-        return _to_review(attempt)
+        return _submit_and_review(attempt, now)
     target = {"next": number + 1, "previous": number - 1}.get(action)
     if action.startswith("goto-") and action[5:].isdigit():
         target = int(action[5:])
@@ -242,7 +253,7 @@ def autosave(attempt_id: int, number: int):
         "status": result.status,
         "revision": answer.revision,
         "saved_at": answer.saved_at.isoformat() if answer.saved_at else None,
-        "answered": bool(answer.text.strip()),
+        "answered": answer.is_answered,
         "flagged": answer.flagged,
         "state": attempt.state,
         "remaining_seconds": remaining_seconds(attempt.deadline, now),
@@ -275,16 +286,12 @@ def submit(attempt_id: int):
     tabs ask) and show its review."""
     attempt = _own_attempt(attempt_id)
     now = _now()
-    interviews.close_if_overdue(attempt, now, _grace())
-    if not attempt.is_open:
-        return _to_review(attempt)
     form = ConfirmForm()
-    unanswered = [a for a in attempt.answers if not a.text.strip()]
     if request.method == "POST" and form.validate_on_submit():
-        if interviews.submit_attempt(attempt, now, _grace()):
-            flash("Interview submitted. Here is how your answers compare.", "success")
+        return _submit_and_review(attempt, now)
+    if _closed_by_the_clock(attempt):
         return _to_review(attempt)
     return render_template(
-        "interview/submit.html", attempt=attempt, form=form, unanswered=unanswered,
+        "interview/submit.html", attempt=attempt, form=form, unanswered=attempt.unanswered,
         remaining=remaining_seconds(attempt.deadline, now),
     )

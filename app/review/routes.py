@@ -16,7 +16,6 @@ from ..extensions import db
 from ..models import Answer, Attempt, Grade, Question
 from ..services import exports, interviews, progress, ratings
 from ..spaced import GRADE_NAMES, due_count
-from ..timing import time_used
 from .forms import RatingForm
 from .summary import summarise
 
@@ -29,7 +28,7 @@ def _closed_attempt(attempt_id: int) -> Attempt:
     )
     if attempt is None:
         abort(404)
-    interviews.close_if_overdue(attempt, datetime.now(UTC), current_app.config["GRACE_SECONDS"])
+    interviews.close_if_expired(attempt, datetime.now(UTC))
     return attempt
 
 
@@ -44,7 +43,7 @@ def attempt(attempt_id: int):
         "review/attempt.html",
         attempt=attempt,
         summary=summarise(attempt),
-        used=time_used(attempt.started_at, attempt.submitted_at, attempt.deadline),
+        used=attempt.time_used,
         forms={a.id: RatingForm(prefix=f"a{a.position + 1}", data=_rating_data(a)) for a in attempt.answers},
         grade_names=GRADE_NAMES,
     )

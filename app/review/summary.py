@@ -28,7 +28,7 @@ def summarise(attempt: Attempt) -> Summary:
     by_category: dict[str, list[float]] = defaultdict(list)
     for answer in attempt.answers:
         by_category[answer.category_name].append(answer.score or 0.0)
-    answered = sum(1 for a in attempt.answers if a.text.strip())
+    answered = sum(1 for a in attempt.answers if a.is_answered)
     return Summary(
         score=attempt.score,
         categories=tuple(

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Answer, Attempt, User
 from ..spaced import GRADE_NAMES
-from ..timing import time_used
 
 
 def _percent(value: float | None) -> str:
@@ -22,7 +21,7 @@ def _quote(text: str) -> str:
 
 
 def attempt_markdown(attempt: Attempt) -> str:
-    used = time_used(attempt.started_at, attempt.submitted_at or attempt.deadline, attempt.deadline)
+    used = attempt.time_used
     lines = [
         f"# Mock interview of {attempt.started_at:%Y-%m-%d %H:%M} UTC",
         "",

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Question
-from ..timing import SaveWindow, clamp_seconds_spent, deadline_for, is_overdue, save_window
+from ..timing import SaveWindow, clamp_seconds_spent, deadline_for, is_expired, is_overdue, save_window
 from . import grading
 
 
@@ -53,13 +53,6 @@ def open_attempt(user_id: int, now: datetime, grace_seconds: int) -> Attempt | N
     if attempt is not None and close_if_overdue(attempt, now, grace_seconds):
         return None
     return attempt
-
-
-def available_questions(category_ids: Sequence[int] | None) -> int:
-    query = sa.select(sa.func.count(Question.id))
-    if category_ids:
-        query = query.where(Question.category_id.in_(category_ids))
-    return db.session.scalar(query) or 0
 
 
 def pick_questions(
@@ -203,6 +196,14 @@ def save_answer(
 def _update_open_answer(attempt: Attempt, answer: Answer, values: dict, *, expected_revision: int | None = None, **more) -> bool:
     """Write `values` to the answer if its attempt is still open (and its revision is the one
     expected). True when the row was written."""
+    # Hold the attempt row (shared) so that closing it waits for this save to commit: what is
+    # scored is then what was saved. SQLite serialises writers anyway and ignores this.
+    state = db.session.scalar(
+        sa.select(Attempt.state).where(Attempt.id == attempt.id).with_for_update(read=True)
+    )
+    if state != AttemptState.IN_PROGRESS:
+        db.session.rollback()
+        return False
     still_open = (
         sa.select(Attempt.id).where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS).exists()
     )
@@ -226,10 +227,17 @@ def _keep_late(answer: Answer, text: str, now: datetime) -> SaveResult:
 def submit_attempt(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
     """Close the attempt and score it. True for the one call that closed it; False if it was
     already closed (a second click, another tab, the timer)."""
-    state = (
-        AttemptState.TIMED_OUT if is_overdue(attempt.deadline, now, grace_seconds) else AttemptState.SUBMITTED
-    )
+    state = AttemptState.TIMED_OUT if is_expired(attempt.deadline, now) else AttemptState.SUBMITTED
     return _close(attempt, state, now)
+
+
+def close_if_expired(attempt: Attempt, now: datetime) -> bool:
+    """Close an open attempt whose deadline has passed. For pages: no question is shown, and no
+    form accepted, after the deadline; the grace window is only for saves already in flight."""
+    if attempt.is_open and is_expired(attempt.deadline, now):
+        _close(attempt, AttemptState.TIMED_OUT, now)
+        return True
+    return False
 
 
 def close_if_overdue(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptState
+from app.services import interviews
 
 PASSWORD = "violet tractor sings loudly"
 
@@ -176,3 +177,57 @@ def test_text_typed_before_the_script_has_loaded_is_saved(app, page, live_url):
     held[0].continue_()
     expect(page.locator("#save-state")).to_have_text("Saved")
     assert attempt_in_db(app).answers[0].text == "Typed while the script was still on its way."
+
+
+def test_time_up_while_offline_keeps_trying_until_the_text_is_in(app, context, page, live_url):
+    sign_up(page, live_url)
+    page.clock.install()
+    start_interview(page, live_url, minutes=1)
+    context.set_offline(True)
+    page.get_by_label("Your answer").fill("Typed offline as time ran out.")
+    page.clock.fast_forward("01:02")
+    expect(page.locator("#save-state")).to_contain_text("Your text is kept in this browser", timeout=10_000)
+    assert attempt_in_db(app).state == AttemptState.IN_PROGRESS
+    context.set_offline(False)
+    page.clock.fast_forward("00:05")
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"), timeout=15_000)
+    expect(page.get_by_text("Typed offline as time ran out.")).to_be_visible()
+    closed = attempt_in_db(app)
+    assert closed.state != AttemptState.IN_PROGRESS
+    assert closed.answers[0].text == "Typed offline as time ran out."
+
+
+def test_text_arriving_after_the_grace_window_is_shown_as_late(app, context, page, live_url):
+    sign_up(page, live_url)
+    start_interview(page, live_url, minutes=5)
+    context.set_offline(True)
+    page.get_by_label("Your answer").fill("Written on a plane, sent on landing.")
+    expect(page.locator("#save-state")).to_have_text("Offline — retrying", timeout=15_000)
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt))
+        attempt.deadline = datetime.now(UTC) - timedelta(minutes=5)
+        db.session.commit()
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"), timeout=15_000)
+    late = page.get_by_role("region", name="Late text")
+    expect(late).to_contain_text("Written on a plane, sent on landing.")
+    expect(late).to_contain_text("not scored")
+    answer = attempt_in_db(app).answers[0]
+    assert (answer.text, answer.late_text) == ("", "Written on a plane, sent on landing.")
+
+
+def test_unsent_text_left_in_the_browser_reaches_the_review_as_late(app, page, live_url):
+    sign_up(page, live_url)
+    start_interview(page, live_url, questions=2, minutes=5)
+    attempt = attempt_in_db(app)
+    page.evaluate(
+        "([key, draft]) => localStorage.setItem(key, JSON.stringify(draft))",
+        [f"rehearse:draft:/attempts/{attempt.id}/answers/2", {"text": "Typed on question 2, never sent.", "revision": 0}],
+    )
+    with app.app_context():
+        interviews.submit_attempt(db.session.get(Attempt, attempt.id), datetime.now(UTC), 60)
+    page.goto(f"{live_url}/attempts/{attempt.id}")
+    expect(page.locator("#q2").get_by_role("region", name="Late text")).to_contain_text("Typed on question 2, never sent.")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('rehearse:')).length") == 0
+    assert attempt_in_db(app).answers[1].late_text == "Typed on question 2, never sent."

@@ -139,3 +139,10 @@ def test_the_sign_in_form_keeps_the_email_and_focuses_the_password(client, auth)
     html = auth.login(email="someone@example.com", password="nope nope nope").get_data(as_text=True)
     assert re.search(r'value="someone@example.com"', html)
     assert re.search(r'id="password"[^>]*autofocus|autofocus[^>]*id="password"', html)
+
+
+def test_signed_in_pages_are_not_kept_in_the_browser_cache(client, auth):
+    assert "Cache-Control" not in client.get("/auth/login").headers
+    auth.register()
+    assert client.get("/bank/").headers["Cache-Control"] == "no-store"
+    assert client.get("/static/css/app.css").headers.get("Cache-Control") != "no-store"

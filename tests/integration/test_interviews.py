@@ -183,6 +183,30 @@ def test_a_save_in_the_grace_window_counts(app, client, user, bank):
     assert answers_of(app, attempt.id)[0].text == "just in time"
 
 
+def test_after_the_deadline_no_question_page_opens_and_a_posted_form_is_the_last_save(app, client, user, bank):
+    """The grace window is for saves already on their way, not extra time to keep answering."""
+    start(client)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    move_deadline(app, attempt.id, -10)
+    posted = client.post(f"/attempts/{attempt.id}/questions/1",
+                         data={"text": "sent as the bell rang", "revision": 0, "action": "next", "csrf_token": token})
+    assert posted.headers["Location"] == f"/attempts/{attempt.id}"
+    closed = only_attempt(app)
+    assert closed.state == AttemptState.TIMED_OUT
+    assert closed.answers[0].text == "sent as the bell rang"
+    assert client.get(f"/attempts/{attempt.id}/questions/2").headers["Location"] == f"/attempts/{attempt.id}"
+
+
+def test_opening_a_question_after_the_deadline_closes_the_interview(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    move_deadline(app, attempt.id, -5)
+    response = client.get(f"/attempts/{attempt.id}/questions/1")
+    assert response.headers["Location"] == f"/attempts/{attempt.id}"
+    assert only_attempt(app).state == AttemptState.TIMED_OUT
+
+
 def test_text_after_the_grace_window_is_kept_as_late_and_not_scored(app, client, user, bank):
     start(client)
     attempt = only_attempt(app)
@@ -235,6 +259,7 @@ def test_the_plain_form_shows_both_texts_on_a_conflict(app, client, user, bank):
     assert "changed in another tab or window" in html
     assert "typed here" in html and "saved elsewhere" in html
     assert re.search(r'id="revision"[^>]*value="1"', html)
+    assert re.search(r'id="save-state"[^>]*>Not saved<', html)
     assert answers_of(app, attempt.id)[0].text == "saved elsewhere"
 
 

@@ -16,22 +16,24 @@
   var wordCount = document.getElementById("word-count");
   var conflictBox = document.getElementById("conflict");
   var conflictText = document.getElementById("conflict-text");
+  var timeoutForm = document.getElementById("timeout-form");
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
 
   var saveUrl = root.dataset.saveUrl;
-  var draftKey = "rehearse:draft:" + saveUrl;
   var statusUrl = root.dataset.statusUrl;
+  var submitUrl = root.dataset.submitUrl;
   var reviewUrl = root.dataset.reviewUrl;
   var announceAt = root.dataset.announceAt.split(",").map(Number);
-  var previousLeft = null;
+  var maxChars = parseInt(textarea.getAttribute("maxlength"), 10);
+  var draftKey = "rehearse:draft:" + saveUrl;
 
   var SAVE_DELAY_MS = 2000;
   var MAX_BACKOFF_MS = 30000;
 
   var revision = parseInt(revisionInput.value, 10);
-  // What the server has is what it rendered; anything typed before this script ran is unsaved.
-  var savedText = textarea.defaultValue;
-  var savedFlag = flagInput.defaultChecked;
+  // What the server holds; the box may differ (typed before this script ran, or a refused form).
+  var savedText = root.dataset.savedText;
+  var savedFlag = root.dataset.savedFlag === "true";
   var saving = false;
   var conflict = false;
   var closed = false;
@@ -40,8 +42,9 @@
   var retryTimer = null;
   var backoff = 1000;
   var pendingSeconds = 0;
-  var sentTexts = [];  // texts this tab sent recently: a 409 carrying one of them is our own save
   var lastTick = Date.now();
+  var previousLeft = null;
+  var sentTexts = []; // texts this tab sent recently: a 409 carrying one of them is our own save
 
   // --- the clock: the server's remaining time, counted down locally ----------------------
   var deadlineLocal = Date.now() + parseFloat(root.dataset.remaining) * 1000;
@@ -55,8 +58,7 @@
     var h = Math.floor(seconds / 3600);
     var m = Math.floor((seconds % 3600) / 60);
     var s = seconds % 60;
-    var mm = h ? String(m).padStart(2, "0") : String(m);
-    return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+    return (h ? h + ":" + String(m).padStart(2, "0") : String(m)) + ":" + String(s).padStart(2, "0");
   }
 
   function tick() {
@@ -70,7 +72,7 @@
     if (previousLeft !== null) {
       announceAt.forEach(function (mark) {
         if (previousLeft > mark && left <= mark && left > 0) {
-          announcer.textContent = mark >= 60 ? (mark / 60) + (mark === 60 ? " minute" : " minutes") + " left." : mark + " seconds left.";
+          announcer.textContent = mark >= 60 ? mark / 60 + (mark === 60 ? " minute" : " minutes") + " left." : mark + " seconds left.";
         }
       });
     }
@@ -78,9 +80,9 @@
     if (left <= 0) timeUp();
   }
 
-  // --- saving ------------------------------------------------------------------------------
+  // --- the save state, announced only when it changes ----------------------------------------
   function setState(text, kind) {
-    saveState.textContent = text;
+    if (saveState.textContent !== text) saveState.textContent = text;
     saveState.dataset.kind = kind || "";
   }
 
@@ -88,14 +90,38 @@
     return textarea.value !== savedText || flagInput.checked !== savedFlag;
   }
 
-  function payload() {
-    var seconds = pendingSeconds;
-    return { text: textarea.value, revision: revision, flagged: flagInput.checked, seconds: seconds };
+  // --- a copy in this browser, until the server has it ------------------------------------
+  function keepDraft() {
+    try {
+      localStorage.setItem(draftKey, JSON.stringify({ text: textarea.value, revision: revision }));
+    } catch (e) { /* storage full or disabled: autosave still runs */ }
   }
 
-  function scheduleSave(delay) {
-    clearTimeout(saveTimer);
-    saveTimer = setTimeout(save, delay);
+  function dropDraft() {
+    try { localStorage.removeItem(draftKey); } catch (e) { /* nothing kept */ }
+  }
+
+  function restoreDraft() {
+    var draft = null;
+    try { draft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (e) { draft = null; }
+    if (!draft || typeof draft.text !== "string" || draft.text === textarea.value) {
+      if (!dirty()) dropDraft();
+      return;
+    }
+    if (draft.revision === revision) {
+      // Typed here but not saved before the page went away: put it back; it is saved below.
+      textarea.value = draft.text;
+      setState("Restored text this browser had not saved yet", "dirty");
+    } else {
+      // The server has a newer text from elsewhere: let the user choose.
+      textarea.value = draft.text;
+      showConflict({ text: savedText, revision: revision });
+    }
+  }
+
+  // --- saving ------------------------------------------------------------------------------
+  function payload() {
+    return { text: textarea.value, revision: revision, flagged: flagInput.checked, seconds: pendingSeconds };
   }
 
   function post(body, keepalive) {
@@ -113,6 +139,11 @@
         function () { return { status: response.status, data: {} }; }
       );
     });
+  }
+
+  function scheduleSave(delay) {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, delay);
   }
 
   function save(options) {
@@ -135,21 +166,19 @@
       pendingSeconds = Math.max(0, pendingSeconds - sent.seconds);
       revision = data.revision;
       revisionInput.value = String(revision);
-      if (data.status === "late") {
-        closed = true;
-        savedText = textarea.value;
-        dropDraftIfSaved();
-        setState("Time is up. Your last text was kept as late; opening the review…", "late");
-        setTimeout(function () { window.location.assign(data.review_url || reviewUrl); }, 1500);
-        return;
-      }
+      if (data.status === "late") return lateReply(data, sent);
       savedText = sent.text;
       savedFlag = sent.flagged;
-      dropDraftIfSaved();
       markNav(data.answered, data.flagged);
       if (typeof data.remaining_seconds === "number") syncClock(data.remaining_seconds);
-      if (dirty()) { setState("Unsaved changes", "dirty"); scheduleSave(SAVE_DELAY_MS); }
-      else setState("Saved", "saved");
+      if (dirty()) {
+        keepDraft(); // typed while the save was on its way: the copy follows the new revision
+        setState("Unsaved changes", "dirty");
+        scheduleSave(SAVE_DELAY_MS);
+      } else {
+        dropDraft();
+        setState("Saved", "saved");
+      }
     } else if (status === 409) {
       if (sentTexts.indexOf(data.text) !== -1) {
         // Two saves from this tab crossed: the stored text is ours, so just catch up.
@@ -161,8 +190,12 @@
         showConflict(data);
       }
     } else if (status === 401) {
-      setState("You are signed out. Copy your answer, sign in again in another tab, then press Save.", "error");
-    } else if (status === 400 || status === 413 || status === 422) {
+      keepDraft();
+      setState("You were signed out. Your text is kept in this browser: sign in again and reopen this question.", "error");
+    } else if (status === 400) {
+      keepDraft();
+      setState((data.error ? data.error + " " : "") + "Reload the page to keep saving; your text is kept in this browser.", "error");
+    } else if (status === 413 || status === 422) {
       setState(data.error || "This answer could not be saved.", "error");
     } else if (status === 404) {
       setState("This interview no longer exists.", "error");
@@ -171,7 +204,18 @@
     }
   }
 
+  function lateReply(data, sent) {
+    // The server closed the interview: what it received is kept as late text.
+    closed = true;
+    savedText = sent.text;
+    if (textarea.value !== sent.text) keepDraft(); else dropDraft();
+    setState("Time is up. Your last text was kept as late; opening the review…", "late");
+    leaving = true;
+    setTimeout(function () { window.location.assign(data.review_url || reviewUrl); }, 1500);
+  }
+
   function offline() {
+    keepDraft();
     setState("Offline — retrying", "offline");
     clearTimeout(retryTimer);
     retryTimer = setTimeout(save, backoff);
@@ -188,61 +232,28 @@
     current.setAttribute("aria-label", "Question " + n + ", " + (answered ? "answered" : "unanswered") + (flagged ? ", flagged" : ""));
   }
 
-  // --- a copy in this browser, until the server has it ------------------------------------
-  function keepDraft() {
-    try {
-      localStorage.setItem(draftKey, JSON.stringify({ text: textarea.value, revision: revision }));
-    } catch (e) { /* storage full or disabled: autosave still runs */ }
-  }
-
-  function dropDraftIfSaved() {
-    try {
-      var draft = JSON.parse(localStorage.getItem(draftKey) || "null");
-      if (draft && draft.text === savedText) localStorage.removeItem(draftKey);
-    } catch (e) { /* nothing to drop */ }
-  }
-
-  function restoreDraft() {
-    var draft = null;
-    try { draft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (e) { draft = null; }
-    if (!draft || typeof draft.text !== "string" || draft.text === textarea.value) {
-      dropDraftIfSaved();
-      return;
-    }
-    if (draft.revision === revision) {
-      // Typed here but not saved before the page went away: put it back and save it.
-      textarea.value = draft.text;
-      setState("Restored text this browser had not saved yet", "dirty");
-      scheduleSave(500);
-    } else {
-      // The server has a newer text from elsewhere: let the user choose.
-      var serverText = textarea.value;
-      textarea.value = draft.text;
-      showConflict({ text: serverText, revision: revision });
-    }
-  }
-
   // --- a newer text saved elsewhere ------------------------------------------------------
   function showConflict(data) {
     conflict = true;
     revision = data.revision;
     conflictText.textContent = data.text;
+    conflictBox.dataset.text = data.text;
     conflictBox.hidden = false;
+    keepDraft();
     setState("Not saved: another tab changed this answer", "error");
     conflictBox.scrollIntoView({ block: "nearest" });
-    conflictBox.dataset.text = data.text;
   }
 
   function resolveConflict(useTheirs) {
     if (useTheirs) {
       textarea.value = conflictBox.dataset.text;
       savedText = textarea.value;
-      dropDraftIfSaved();
+      dropDraft();
     }
     revisionInput.value = String(revision);
     conflict = false;
     conflictBox.hidden = true;
-    updateWordCount();
+    updateCounts();
     if (useTheirs) setState("Saved", "saved");
     else save();
   }
@@ -250,36 +261,66 @@
   document.getElementById("keep-mine").addEventListener("click", function () { resolveConflict(false); });
   document.getElementById("use-theirs").addEventListener("click", function () { resolveConflict(true); });
 
-  // --- time is up ------------------------------------------------------------------------
+  // --- time is up: send the last text, then submit; keep trying until both are done ----------
   function timeUp() {
     if (closed) return;
     closed = true;
     clearInterval(clockInterval);
+    clearTimeout(saveTimer);
+    clearTimeout(retryTimer);
     setState("Time is up — submitting…", "saving");
-    var flush = dirty() ? sendNow() : Promise.resolve();
-    flush.then(submitNow, submitNow);
+    if (conflict) keepDraft(); // the user has not chosen: neither text overwrites the other
+    finish(1000);
   }
 
-  function sendNow() {
-    return post(payload(), true).then(function () { savedText = textarea.value; savedFlag = flagInput.checked; });
-  }
-
-  function submitNow() {
-    leaving = true;
-    document.getElementById("timeout-form").submit();
+  function finish(delay) {
+    var flush = !conflict && dirty()
+      ? post(payload(), true).then(function (reply) {
+          if (reply.status !== 200) throw new Error("not saved");
+          if (reply.data.status === "late") { lateReply(reply.data, { text: textarea.value }); throw new Error("closed"); }
+          savedText = textarea.value;
+          dropDraft();
+        })
+      : Promise.resolve();
+    flush
+      .then(function () {
+        return fetch(submitUrl, { method: "POST", body: new FormData(timeoutForm), credentials: "same-origin" });
+      })
+      .then(function (response) {
+        if (!response.ok) throw new Error("not submitted");
+        leaving = true;
+        window.location.assign(reviewUrl);
+      })
+      .catch(function (error) {
+        if (error && error.message === "closed") return;
+        keepDraft();
+        setState("Time is up. Your text is kept in this browser while the connection comes back — retrying…", "offline");
+        setTimeout(function () { finish(Math.min(MAX_BACKOFF_MS, delay * 2)); }, delay);
+      });
   }
 
   // --- events ----------------------------------------------------------------------------
-  function updateWordCount() {
-    var words = textarea.value.trim() ? textarea.value.trim().split(/\s+/).length : 0;
-    wordCount.textContent = words + (words === 1 ? " word" : " words");
+  function updateCounts() {
+    var trimmed = textarea.value.trim();
+    var words = trimmed ? trimmed.split(/\s+/).length : 0;
+    var text = words + (words === 1 ? " word" : " words");
+    var left = maxChars - textarea.value.length;
+    if (left < 2000) text += " · " + left.toLocaleString() + " characters left";
+    wordCount.textContent = text;
   }
 
   textarea.addEventListener("input", function () {
-    updateWordCount();
+    updateCounts();
     keepDraft();
     if (!conflict) setState("Unsaved changes", "dirty");
     scheduleSave(SAVE_DELAY_MS);
+  });
+  textarea.addEventListener("paste", function (event) {
+    var pasted = (event.clipboardData || window.clipboardData).getData("text") || "";
+    var room = maxChars - textarea.value.length + (textarea.selectionEnd - textarea.selectionStart);
+    if (pasted.length > room) {
+      setState("The pasted text was cut: an answer holds at most " + maxChars.toLocaleString() + " characters.", "error");
+    }
   });
   textarea.addEventListener("blur", function () { if (dirty()) save(); });
   flagInput.addEventListener("change", function () { save(); });
@@ -315,9 +356,17 @@
     }
   });
 
+  // --- start -------------------------------------------------------------------------------
   var clockInterval = setInterval(tick, 250);
-  restoreDraft();
-  updateWordCount();
-  if (dirty() && !conflict) { setState("Unsaved changes", "dirty"); scheduleSave(500); }
+  var refused = document.getElementById("conflict-server");
+  if (refused) {
+    // The form was refused as stale: offer the same choice as for an autosave.
+    refused.hidden = true;
+    showConflict({ text: savedText, revision: revision });
+  } else {
+    restoreDraft();
+    if (dirty() && !conflict) { setState("Unsaved changes", "dirty"); scheduleSave(500); }
+  }
+  updateCounts();
   tick();
 })();

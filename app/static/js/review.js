@@ -1,10 +1,11 @@
-// The review page: keys 1–4 rate the answer being read (as in Anki), saved without leaving the page.
+// The review page: ratings saved without leaving the page, keys 1–4 (as in Anki) for the answer
+// that has the focus, and text this browser typed but never sent, handed in as late text.
 (function () {
   "use strict";
 
-  var forms = Array.prototype.slice.call(document.querySelectorAll(".rating-form"));
-  if (!forms.length) return;
+  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
 
+  // --- ratings -------------------------------------------------------------------------------
   function send(form) {
     var state = form.querySelector(".rating-state");
     state.textContent = "Saving…";
@@ -22,39 +23,68 @@
       });
   }
 
-  forms.forEach(function (form) {
+  document.querySelectorAll(".rating-form").forEach(function (form) {
+    var pending = null;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       send(form);
     });
+    // Arrow keys step through the grades: save the one the user settles on.
     form.querySelectorAll('input[type="radio"]').forEach(function (radio) {
-      radio.addEventListener("change", function () { send(form); });
+      radio.addEventListener("change", function () {
+        clearTimeout(pending);
+        pending = setTimeout(function () { send(form); }, 600);
+      });
     });
   });
 
-  // The answer being read: the one holding the focus, else the first whose heading is on screen.
-  function currentForm() {
-    var active = document.activeElement && document.activeElement.closest(".review-item");
-    if (active) return active.querySelector(".rating-form");
-    var items = document.querySelectorAll(".review-item");
-    for (var i = 0; i < items.length; i++) {
-      var box = items[i].getBoundingClientRect();
-      if (box.bottom > 80) return items[i].querySelector(".rating-form");
-    }
-    return null;
-  }
-
+  // Keys 1–4 act only inside an answer that has the focus (click it, or Tab into it).
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (["1", "2", "3", "4"].indexOf(event.key) === -1) return;
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "textarea" || tag === "select" || (tag === "input" && event.target.type !== "radio")) return;
-    if (["1", "2", "3", "4"].indexOf(event.key) === -1) return;
-    var form = currentForm();
-    if (!form) return;
+    var item = event.target.closest && event.target.closest(".review-item");
+    if (!item) return;
+    var form = item.querySelector(".rating-form");
     var radio = form.querySelector('input[type="radio"][value="' + event.key + '"]');
     if (!radio) return;
     event.preventDefault();
     radio.checked = true;
     send(form);
+  });
+
+  // --- text typed in this browser that never reached the server ---------------------------------
+  var review = document.getElementById("review");
+  if (!review) return;
+  var prefix = "rehearse:draft:" + review.dataset.answersUrl;
+  var leftovers = [];
+  try {
+    for (var i = 0; i < localStorage.length; i++) {
+      var key = localStorage.key(i);
+      if (key && key.indexOf(prefix) === 0) leftovers.push(key);
+    }
+  } catch (e) { return; }
+  if (!leftovers.length) return;
+  var notice = document.getElementById("leftover-notice");
+  Promise.all(leftovers.map(function (key) {
+    var draft;
+    try { draft = JSON.parse(localStorage.getItem(key)); } catch (e) { draft = null; }
+    if (!draft || typeof draft.text !== "string") { localStorage.removeItem(key); return false; }
+    return fetch(key.slice("rehearse:draft:".length), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+      body: JSON.stringify({ text: draft.text, revision: draft.revision }),
+      credentials: "same-origin",
+    }).then(function (r) {
+      if (r.ok) localStorage.removeItem(key);
+      return r.ok;
+    }, function () { return false; });
+  })).then(function (results) {
+    if (results.indexOf(true) !== -1) {
+      notice.hidden = false;
+      notice.textContent = "Text this browser had not sent before the end was added as late text. Reloading…";
+      setTimeout(function () { window.location.reload(); }, 1200);
+    }
   });
 })();
