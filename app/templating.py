@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
+from .scoring import Score, highlight_spans
+
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if count == 1 else (plural_form or singular + "s")
@@ -45,8 +47,6 @@ def clock(seconds: int | float | None) -> str:
 def highlighted(text: str, terms) -> list[tuple[str, bool]]:
     """`text` cut into (piece, is_match) pairs for the template to wrap matches in <mark>;
     the template escapes every piece, so user text never becomes markup."""
-    from .scoring import highlight_spans
-
     pieces, last = [], 0
     for start, end in highlight_spans(text, terms or ()):
         if start > last:
@@ -60,8 +60,6 @@ def highlighted(text: str, terms) -> list[tuple[str, bool]]:
 
 def explain(detail: dict) -> list[str]:
     """A stored score's parts, in words."""
-    from .scoring import Score
-
     return Score.from_dict(detail).explain()
 
 
