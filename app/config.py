@@ -42,6 +42,9 @@ class Config:
 
     GRACE_SECONDS = 60
     REQUIRE_SECRET_KEY = False
+    # How many reverse proxies stand in front of the app; their X-Forwarded-* headers are
+    # trusted, so that sign-in throttling counts the client's address, not the proxy's.
+    PROXIES = 0
 
 
 class ProductionConfig(Config):
@@ -81,6 +84,7 @@ def from_environment() -> dict[str, object]:
     ):
         if os.environ.get(env_name):
             values[key] = os.environ[env_name]
-    if os.environ.get("REHEARSE_GRACE_SECONDS"):
-        values["GRACE_SECONDS"] = int(os.environ["REHEARSE_GRACE_SECONDS"])
+    for env_name, key in (("REHEARSE_GRACE_SECONDS", "GRACE_SECONDS"), ("REHEARSE_PROXIES", "PROXIES")):
+        if os.environ.get(env_name):
+            values[key] = int(os.environ[env_name])
     return values

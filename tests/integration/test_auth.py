@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -146,3 +148,49 @@ def test_signed_in_pages_are_not_kept_in_the_browser_cache(client, auth):
     auth.register()
     assert client.get("/bank/").headers["Cache-Control"] == "no-store"
     assert client.get("/static/css/app.css").headers.get("Cache-Control") != "no-store"
+
+
+def test_throttling_counts_the_client_behind_a_trusted_proxy(app, client, auth):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)  # what REHEARSE_PROXIES=1 sets up
+    app.config["LOGIN_LIMITS"] = "3 per minute"
+
+    def attempt_from(address: str, n: int) -> int:
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+        return auth.login(email=f"user{n}@example.com", password="nope nope nope").status_code
+
+    assert [attempt_from("203.0.113.7", n) for n in range(4)] == [200, 200, 200, 429]
+    assert attempt_from("198.51.100.2", 9) == 200  # another client behind the same proxy
+
+
+def test_sign_in_throttling_is_shared_by_workers_through_redis(backend, tmp_path):
+    """Two app instances (two workers) with one Redis: failures on either count for both."""
+    import uuid
+
+    import redis
+
+    from app import create_app
+    from flask_migrate import upgrade
+    from tests.helpers import require
+
+    if backend != "sqlite":
+        pytest.skip("the database does not matter here")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        require("REQUIRE_REDIS", f"Redis is not reachable: {exc}")
+    database = f"sqlite:///{tmp_path / 'shared.db'}"
+    prefix = f"test-{uuid.uuid4().hex}"
+    workers = [
+        create_app("test", {"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_STORAGE_URI": url,
+                            "RATELIMIT_KEY_PREFIX": prefix, "LOGIN_LIMITS": "4 per minute"})
+        for _ in range(2)
+    ]
+    with workers[0].app_context():
+        upgrade(directory=workers[0].config["MIGRATIONS_DIR"])
+    clients = [AuthActions(w.test_client()) for w in workers]
+    statuses = [clients[i % 2].login(email="target@example.com", password="wrong guess here").status_code for i in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+    assert clients[0].login(email="target@example.com").status_code == 429

@@ -64,3 +64,12 @@ def test_an_unknown_environment_name_is_refused(clean_env, monkeypatch):
 def test_login_throttling_uses_redis_when_configured(clean_env, monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     assert create_app().config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+
+
+def test_trusted_proxies_come_from_the_environment(clean_env, monkeypatch):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    assert not isinstance(create_app().wsgi_app, ProxyFix)
+    monkeypatch.setenv("REHEARSE_PROXIES", "1")
+    proxied = create_app().wsgi_app
+    assert isinstance(proxied, ProxyFix) and proxied.x_for == 1
