@@ -74,6 +74,8 @@ def new():
         .order_by(Category.position, Category.id)
     ).all()
     form.categories.choices = [SelectChoice(cid, f"{name} ({count})") for cid, name, count in rows]
+    if request.method == "GET":  # a link from a bank category preselects it
+        form.categories.data = request.args.getlist("category", type=int)
     if form.validate_on_submit():
         count = form.question_count.data
         try:

@@ -84,6 +84,18 @@ def test_start_copies_the_questions_and_sets_the_deadline(app, client, user, ban
     assert "SECRET-REFERENCE" not in page
 
 
+def test_a_bank_category_links_to_a_start_form_with_it_ticked(app, client, user, bank):
+    with app.app_context():
+        from app.models import Category
+
+        cat1 = db.session.scalar(sa.select(Category.id).where(Category.slug == "cat-1"))
+    page = client.get("/bank/cat-1").get_data(as_text=True)
+    assert f'href="/attempts/new?category={cat1}"' in page
+    form = client.get(f"/attempts/new?category={cat1}").get_data(as_text=True)
+    assert re.search(rf'<input checked[^>]*value="{cat1}"|value="{cat1}"[^>]*checked', form)
+    assert form.count("checked") == 1
+
+
 def test_an_empty_time_limit_gives_three_minutes_a_question(app, client, user, bank):
     start(client, count=4, minutes="")
     attempt = only_attempt(app)
