@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask
+from markupsafe import Markup
 
 from .scoring import Score, highlight_spans
 
@@ -14,11 +15,14 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {word}"
 
 
-def when(value: datetime | None) -> str:
-    """A UTC time as the page shows it; scripts turn it into local time where they run."""
+def when(value: datetime | None) -> Markup:
+    """A <time> in UTC; the site script shows it in the reader's own time zone."""
     if value is None:
-        return ""
-    return value.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
+        return Markup("")
+    value = value.astimezone(UTC)
+    return Markup('<time datetime="{}" data-local>{}</time>').format(
+        value.isoformat(), value.strftime("%d %b %Y, %H:%M UTC")
+    )
 
 
 def day(value: datetime | None) -> str:

@@ -54,6 +54,9 @@ def test_review_rating_history_progress_and_practice(app, page, live_url):
     row = page.locator("tbody tr").first
     expect(row).to_contain_text("Submitted")
     expect(row).to_contain_text(re.compile(r"\d+%"))
+    started = row.locator("time")  # shown in the reader's time zone; UTC in its tooltip
+    expect(started).to_have_attribute("title", re.compile(r"UTC$"))
+    assert "UTC" not in started.inner_text()
     page.get_by_role("link", name="Progress", exact=True).click()
     expect(page.get_by_role("img", name=re.compile("Score over time"))).to_be_visible()
 

@@ -177,11 +177,11 @@ def test_history_lists_attempts_newest_first_paginated_and_filtered(app, client,
         finished_attempt(app, user.id, [GOOD], when=base + timedelta(days=day), categories=[cat0 if day % 2 else cat1])
     first = client.get("/attempts/").get_data(as_text=True)
     assert "22 interviews" in first and "Page 1 of 2" in first
-    dates = re.findall(r"(\d\d \w\w\w \d{4}), \d\d:\d\d UTC</a>", first)
+    dates = re.findall(r"(\d\d \w\w\w \d{4}), \d\d:\d\d UTC</time></a>", first)
     assert len(dates) == 20
     assert dates[0] == (base + timedelta(days=21)).strftime("%d %b %Y")
     second = client.get("/attempts/?page=2").get_data(as_text=True)
-    assert len(re.findall(r"UTC</a>", second)) == 2
+    assert len(re.findall(r"UTC</time></a>", second)) == 2
     filtered = client.get(f"/attempts/?category={cat0}").get_data(as_text=True)
     assert "11 interviews with a question from this category" in filtered
     assert "Category 1" not in filtered.split("<tbody>")[1]
