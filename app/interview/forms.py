@@ -14,16 +14,20 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StartForm(FlaskForm):
-    categories = MultiCheckboxField("Categories", coerce=int, description="Leave all unticked for every category.")
-    question_count = IntegerField(
-        "Number of questions",
+def _question_count(label: str) -> IntegerField:
+    return IntegerField(
+        label,
         default=5,
         validators=[
             InputRequired(message="Enter how many questions you want."),
             NumberRange(MIN_QUESTIONS, MAX_QUESTIONS, message=f"Choose {MIN_QUESTIONS} to {MAX_QUESTIONS} questions."),
         ],
     )
+
+
+class StartForm(FlaskForm):
+    categories = MultiCheckboxField("Categories", coerce=int, description="Leave all unticked for every category.")
+    question_count = _question_count("Number of questions")
     minutes = IntegerField(
         "Time limit in minutes",
         validators=[
@@ -62,11 +66,4 @@ class ConfirmForm(FlaskForm):
 
 
 class PracticeForm(FlaskForm):
-    question_count = IntegerField(
-        "Questions",
-        default=5,
-        validators=[
-            InputRequired(message="Enter how many questions you want."),
-            NumberRange(MIN_QUESTIONS, MAX_QUESTIONS, message=f"Choose {MIN_QUESTIONS} to {MAX_QUESTIONS} questions."),
-        ],
-    )
+    question_count = _question_count("Questions")
