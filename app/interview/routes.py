@@ -191,16 +191,16 @@ def save_and_go(attempt_id: int, number: int):
         return _render_question(attempt, number, form, status=422)
     now = _now()
     result = interviews.save_answer(
-        attempt, number - 1, form.text.data, form.revision.data, now, _grace(),
+        attempt.answers[number - 1], form.text.data, form.revision.data, now, _grace(),
         seconds=_seconds_spent(form, now), flagged=form.flagged.data,
     )
     if result.status == "late":
         flash("Time was up, so this text was kept as late: it is shown in the review but not scored.", "info")
         return _to_review(attempt)
     if result.status == "conflict":
-        form.revision.data = result.answer.revision
+        form.revision.data = result.revision
         form.opened_at.data = f"{now.timestamp():.0f}"
-        return _render_question(attempt, number, form, conflict_text=result.answer.text, status=409)
+        return _render_question(attempt, number, form, conflict_text=result.text, status=409)
     if _closed_by_the_clock(attempt):  # saved in the grace window: that was the last save
         return _to_review(attempt)
 
@@ -234,8 +234,9 @@ def _seconds_spent(form: AnswerForm, now: datetime) -> float:
 def autosave(attempt_id: int, number: int):
     """JSON autosave: {text, revision, seconds?, flagged?}. 409 with the stored text when the
     revision is stale; "late" when time is up (the text is kept, not scored)."""
-    attempt = _own_attempt(attempt_id)
-    number = _answer_number(attempt, number)
+    answer = interviews.answer_of(current_user.id, attempt_id, number - 1)
+    if answer is None:
+        abort(404)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("text"), str) or not isinstance(payload.get("revision"), int):
         return {"error": "Send JSON with 'text' (a string) and 'revision' (a number)."}, 400
@@ -245,25 +246,24 @@ def autosave(attempt_id: int, number: int):
     seconds = payload.get("seconds", 0)
     flagged = payload.get("flagged")
     now = _now()
+    deadline = answer.attempt.deadline
     result = interviews.save_answer(
-        attempt, number - 1, payload["text"], payload["revision"], now, _grace(),
+        answer, payload["text"], payload["revision"], now, _grace(),
         seconds=seconds if isinstance(seconds, (int, float)) else 0,
         flagged=flagged if isinstance(flagged, bool) else None,
     )
-    answer = result.answer
     reply = {
         "status": result.status,
-        "revision": answer.revision,
-        "saved_at": answer.saved_at.isoformat() if answer.saved_at else None,
-        "answered": answer.is_answered,
-        "flagged": answer.flagged,
-        "state": attempt.state,
-        "remaining_seconds": remaining_seconds(attempt.deadline, now),
+        "revision": result.revision,
+        "saved_at": result.saved_at.isoformat() if result.saved_at else None,
+        "answered": result.answered,
+        "flagged": result.flagged,
+        "remaining_seconds": remaining_seconds(deadline, now),
     }
     if result.status == "conflict":
-        return {**reply, "text": answer.text}, 409
+        return {**reply, "text": result.text}, 409
     if result.status == "late":
-        reply["review_url"] = url_for("review.attempt", attempt_id=attempt.id)
+        reply["review_url"] = url_for("review.attempt", attempt_id=attempt_id)
     return reply
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Question
@@ -140,15 +141,31 @@ def _create_attempt(user_id: int, questions: Sequence[Question], minutes: int, n
     return attempt
 
 
-@dataclass
+@dataclass(frozen=True)
 class SaveResult:
     status: str  # "saved", "unchanged", "conflict" or "late"
-    answer: Answer
+    text: str  # what the server holds now (the newer text, on a conflict)
+    revision: int
+    saved_at: datetime | None
+    flagged: bool
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.text.strip())
+
+
+def answer_of(user_id: int, attempt_id: int, position: int) -> Answer | None:
+    """One answer with its attempt, in one query; None unless the attempt is the user's."""
+    return db.session.scalar(
+        sa.select(Answer)
+        .join(Answer.attempt)
+        .where(Attempt.id == attempt_id, Attempt.user_id == user_id, Answer.position == position)
+        .options(contains_eager(Answer.attempt))
+    )
 
 
 def save_answer(
-    attempt: Attempt,
-    position: int,
+    answer: Answer,
     text: str,
     base_revision: int,
     now: datetime,
@@ -162,12 +179,9 @@ def save_answer(
     Text that arrives after the grace window, or after the attempt was closed, is kept as late
     text: shown in the review, never scored, never lost.
     """
-    answer = next((a for a in attempt.answers if a.position == position), None)
-    if answer is None:
-        raise LookupError(position)
+    attempt = answer.attempt
     text = text.replace("\r\n", "\n")  # browsers post CRLF; scripts send LF: the same text
-    window = save_window(attempt.deadline, now, grace_seconds)
-    if attempt.is_open and window is SaveWindow.LATE:
+    if attempt.is_open and save_window(attempt.deadline, now, grace_seconds) is SaveWindow.LATE:
         close_if_overdue(attempt, now, grace_seconds)
     if not attempt.is_open:
         return _keep_late(answer, text, now)
@@ -178,50 +192,62 @@ def save_answer(
         extra["flagged"] = flagged
     if text != answer.text:
         # The revision check and the write are one statement: two tabs or workers cannot both win.
-        if _update_open_answer(attempt, answer, extra, text=text, revision=Answer.revision + 1, saved_at=now,
-                               expected_revision=base_revision):
-            return SaveResult("saved", answer)
+        written = _write_if_open(
+            answer, {**extra, "text": text, "revision": Answer.revision + 1, "saved_at": now}, base_revision
+        )
+        if written:
+            return SaveResult("saved", *written)
         db.session.refresh(attempt)
+        db.session.refresh(answer)
         if not attempt.is_open:  # submitted by another tab in the meantime
             return _keep_late(answer, text, now)
         if answer.text != text:
-            return SaveResult("conflict", answer)
+            return SaveResult("conflict", answer.text, answer.revision, answer.saved_at, answer.flagged)
         # The same text was saved a moment earlier by this page's own autosave: nothing to choose.
-    if _update_open_answer(attempt, answer, extra):
-        return SaveResult("unchanged", answer)
+    written = _write_if_open(answer, extra)
+    if written:
+        return SaveResult("unchanged", *written)
     db.session.refresh(attempt)
     return _keep_late(answer, text, now)
 
 
-def _update_open_answer(attempt: Attempt, answer: Answer, values: dict, *, expected_revision: int | None = None, **more) -> bool:
+def _write_if_open(answer: Answer, values: dict, expected_revision: int | None = None) -> tuple | None:
     """Write `values` to the answer if its attempt is still open (and its revision is the one
-    expected). True when the row was written."""
+    expected). Returns the stored (text, revision, saved_at, flagged), or None if nothing was
+    written."""
     # Hold the attempt row (shared) so that closing it waits for this save to commit: what is
     # scored is then what was saved. SQLite serialises writers anyway and ignores this.
     state = db.session.scalar(
-        sa.select(Attempt.state).where(Attempt.id == attempt.id).with_for_update(read=True)
+        sa.select(Attempt.state).where(Attempt.id == answer.attempt_id).with_for_update(read=True)
     )
     if state != AttemptState.IN_PROGRESS:
         db.session.rollback()
-        return False
+        return None
+    # Checked again inside the write, where SQLite's write lock makes it exact.
     still_open = (
-        sa.select(Attempt.id).where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS).exists()
+        sa.select(Attempt.id).where(Attempt.id == answer.attempt_id, Attempt.state == AttemptState.IN_PROGRESS).exists()
     )
     condition = [Answer.id == answer.id, still_open]
     if expected_revision is not None:
         condition.append(Answer.revision == expected_revision)
-    result = db.session.execute(sa.update(Answer).where(*condition).values(**values, **more))
+    row = db.session.execute(
+        sa.update(Answer)
+        .where(*condition)
+        .values(**values)
+        .returning(Answer.text, Answer.revision, Answer.saved_at, Answer.flagged)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
     db.session.commit()
-    db.session.refresh(answer)
-    return result.rowcount == 1
+    return tuple(row) if row else None
 
 
 def _keep_late(answer: Answer, text: str, now: datetime) -> SaveResult:
     if text.strip() and text != answer.text and text != answer.late_text:
         answer.late_text = text
         answer.late_saved_at = now
-        db.session.commit()
-    return SaveResult("late", answer)
+    result = SaveResult("late", answer.text, answer.revision, answer.saved_at, answer.flagged)
+    db.session.commit()
+    return result
 
 
 def submit_attempt(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:

@@ -293,13 +293,13 @@ def test_a_save_that_loses_the_race_to_the_same_text_is_not_a_conflict(app, user
         assert attempt.answers[0].text == ""  # this request read the answer before the other wrote
         with app.app_context():  # another request, with its own session, saves first
             other = db.session.get(Attempt, attempt.id)
-            assert interviews.save_answer(other, 0, "same words", 0, datetime.now(UTC), 60).status == "saved"
-        result = interviews.save_answer(attempt, 0, "same words", 0, datetime.now(UTC), 60, flagged=True)
-        assert (result.status, result.answer.flagged, result.answer.revision) == ("unchanged", True, 1)
+            assert interviews.save_answer(other.answers[0], "same words", 0, datetime.now(UTC), 60).status == "saved"
+        result = interviews.save_answer(attempt.answers[0], "same words", 0, datetime.now(UTC), 60, flagged=True)
+        assert (result.status, result.flagged, result.revision) == ("unchanged", True, 1)
         with app.app_context():
             other = db.session.get(Attempt, attempt.id)
-            assert interviews.save_answer(other, 0, "newer words", 1, datetime.now(UTC), 60).status == "saved"
-        assert interviews.save_answer(attempt, 0, "different words", 1, datetime.now(UTC), 60).status == "conflict"
+            assert interviews.save_answer(other.answers[0], "newer words", 1, datetime.now(UTC), 60).status == "saved"
+        assert interviews.save_answer(attempt.answers[0], "different words", 1, datetime.now(UTC), 60).status == "conflict"
 
 
 def test_too_long_answers_are_refused_with_a_message_and_change_nothing(app, client, user, bank):

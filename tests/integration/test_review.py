@@ -30,10 +30,10 @@ def finished_attempt(app, user_id, texts: list[str], *, when: datetime | None = 
     with app.app_context():
         attempt = interviews.start_attempt(user_id, categories, len(texts), 10, when, 60)
         for position, text in enumerate(texts):
-            interviews.save_answer(attempt, position, text, 0, when + timedelta(seconds=30), 60, seconds=20)
+            interviews.save_answer(attempt.answers[position], text, 0, when + timedelta(seconds=30), 60, seconds=20)
         interviews.submit_attempt(attempt, when + timedelta(minutes=2), 60)
         if late:
-            interviews.save_answer(attempt, 0, late, 1, when + timedelta(minutes=3), 60)
+            interviews.save_answer(attempt.answers[0], late, 1, when + timedelta(minutes=3), 60)
         return attempt.id
 
 
