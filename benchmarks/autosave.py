@@ -1,0 +1,84 @@
+"""The autosave request, the hottest path of an interview: SQL statements and time per save.
+
+    python benchmarks/autosave.py                                   # SQLite
+    python benchmarks/autosave.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
+
+In-process (Flask test client), one user saving one answer 300 times. Writes
+benchmarks/RESULTS-autosave-<database>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from tests.helpers import AuthActions, add_bank, csrf_token  # noqa: E402
+
+SAVES = 300
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/autosave.db"
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(directory=app.config["MIGRATIONS_DIR"])
+        engine = db.engine
+    add_bank(app, categories=2, per_category=5)
+    client = app.test_client()
+    AuthActions(client).register()
+    token = csrf_token(client, "/attempts/new")
+    client.post("/attempts/new", data={"question_count": 10, "minutes": 60, "csrf_token": token})
+    token = csrf_token(client, "/")
+
+    statements = {"n": 0}
+    sa.event.listen(engine, "before_cursor_execute", lambda *_: statements.__setitem__("n", statements["n"] + 1))
+    revision, timings, counts = 0, [], []
+    for i in range(SAVES):
+        statements["n"] = 0
+        began = time.perf_counter()
+        reply = client.post("/attempts/1/answers/1", json={"text": f"answer {i} " * 40, "revision": revision, "seconds": 2},
+                            headers={"X-CSRFToken": token})
+        timings.append((time.perf_counter() - began) * 1000)
+        counts.append(statements["n"])
+        assert reply.status_code == 200, reply.get_data(as_text=True)
+        revision = reply.json["revision"]
+    timings.sort()
+    dialect = sa.engine.make_url(url).get_backend_name()
+    lines = [
+        f"# Autosave ({dialect})",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d} with `python benchmarks/autosave.py"
+        f"{' --database-url …' if args.database_url else ''}`: {SAVES} saves of a changed 240-word answer,",
+        "in-process (no network), one user.",
+        "",
+        "| SQL statements per save | median ms | p95 ms | max ms |",
+        "| ---: | ---: | ---: | ---: |",
+        f"| {max(counts)} | {timings[SAVES // 2]:.2f} | {timings[int(SAVES * 0.95)]:.2f} | {timings[-1]:.2f} |",
+    ]
+    out = ROOT / "benchmarks" / f"RESULTS-autosave-{dialect}.md"
+    out.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines[-3:]))
+    if args.database_url:
+        with app.app_context():
+            db.drop_all()
+            db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+
+
+if __name__ == "__main__":
+    main()
