@@ -10,21 +10,14 @@ benchmarks/RESULTS-autosave-<database>.md.
 from __future__ import annotations
 
 import argparse
-import sys
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from tests.helpers import AuthActions, add_bank, csrf_token  # noqa: E402
+from common import bench_app, dialect, finish  # noqa: I001  (sets up the import path)
+from app.extensions import db
+from tests.helpers import AuthActions, add_bank, csrf_token
 
 SAVES = 300
 
@@ -33,10 +26,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/autosave.db"
-    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url})
+    app = bench_app(args.database_url, "autosave")
     with app.app_context():
-        upgrade(directory=app.config["MIGRATIONS_DIR"])
         engine = db.engine
     add_bank(app, categories=2, per_category=5)
     client = app.test_client()
@@ -58,9 +49,8 @@ def main() -> None:
         assert reply.status_code == 200, reply.get_data(as_text=True)
         revision = reply.json["revision"]
     timings.sort()
-    dialect = sa.engine.make_url(url).get_backend_name()
     lines = [
-        f"# Autosave ({dialect})",
+        f"# Autosave ({dialect(app)})",
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d} with `python benchmarks/autosave.py"
         f"{' --database-url …' if args.database_url else ''}`: {SAVES} saves of a changed 240-word answer,",
@@ -70,14 +60,8 @@ def main() -> None:
         "| ---: | ---: | ---: | ---: |",
         f"| {max(counts)} | {timings[SAVES // 2]:.2f} | {timings[int(SAVES * 0.95)]:.2f} | {timings[-1]:.2f} |",
     ]
-    out = ROOT / "benchmarks" / f"RESULTS-autosave-{dialect}.md"
-    out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines[-3:]))
-    if args.database_url:
-        with app.app_context():
-            db.drop_all()
-            db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-            db.session.commit()
+    finish(app, "autosave", lines, drop=bool(args.database_url))
 
 
 if __name__ == "__main__":

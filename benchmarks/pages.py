@@ -12,25 +12,19 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Answer, Attempt, Question, Rating  # noqa: E402
-from app.services import accounts  # noqa: E402
-from app.services.bank import load_seed_if_empty  # noqa: E402
-from app.scoring import SCORER_VERSION  # noqa: E402
-from tests.helpers import AuthActions  # noqa: E402
+from common import bench_app, dialect, finish  # noqa: I001  (sets up the import path)
+from app.extensions import db
+from app.models import Answer, Attempt, Question, Rating
+from app.scoring import SCORER_VERSION
+from app.services import accounts
+from app.services.bank import load_seed_if_empty
+from tests.helpers import AuthActions
 
 ATTEMPTS, ANSWERS = 1000, 10
 
@@ -101,11 +95,8 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp()
-    url = args.database_url or f"sqlite:///{folder}/bench.db"
-    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    app = bench_app(args.database_url, "pages", RATELIMIT_ENABLED=False)
     with app.app_context():
-        upgrade(directory=app.config["MIGRATIONS_DIR"])
         load_seed_if_empty(Path(app.config["SEED_DIR"]))
         user_id = accounts.create_user("bench@example.com", "benchmark pass phrase").id
     began = time.perf_counter()
@@ -121,9 +112,8 @@ def main() -> None:
         "A question's history": f"/questions/{question_id}/history",
         "Export all data (JSON)": "/account/export.json",
     }
-    dialect = sa.engine.make_url(url).get_backend_name()
     lines = [
-        f"# Page speed with {ATTEMPTS:,} attempts of {ANSWERS} answers ({dialect})",
+        f"# Page speed with {ATTEMPTS:,} attempts of {ANSWERS} answers ({dialect(app)})",
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d} with `python benchmarks/pages.py"
         f"{' --database-url …' if args.database_url else ''}`: one user, {ATTEMPTS * ANSWERS:,} answers, "
@@ -136,14 +126,7 @@ def main() -> None:
         median, p95, statements = measure(app, client, path, args.runs)
         lines.append(f"| {name} | {median:.1f} | {p95:.1f} | {statements} |")
         print(lines[-1], flush=True)
-    out = ROOT / "benchmarks" / f"RESULTS-pages-{dialect}.md"
-    out.write_text("\n".join(lines) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
-    if args.database_url:
-        with app.app_context():
-            db.drop_all()
-            db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-            db.session.commit()
+    finish(app, "pages", lines, drop=bool(args.database_url))
 
 
 if __name__ == "__main__":
