@@ -154,7 +154,7 @@ def progress_page():
         "review/progress.html",
         chart=chart,
         series=series,
-        weakest=progress.weakest(current_user.id, past),
+        weakest=progress.weakest(current_user.id, schedules),
         due=due_count(list(schedules.values()), now),
         grade_names=GRADE_NAMES,
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Grade, Question, Rating
-from ..spaced import Review, Schedule, grade_from_score, practice_order, schedule
+from ..spaced import NEVER_SEEN, Review, Schedule, grade_from_score, practice_order, schedule
 
 CLOSED = (AttemptState.SUBMITTED, AttemptState.TIMED_OUT)
 
@@ -96,7 +96,7 @@ class WeakSpot:
     answers: int
 
 
-def weakest(user_id: int, past: dict[int, list[Review]], limit: int = 10) -> list[WeakSpot]:
+def weakest(user_id: int, states: dict[int, Schedule], limit: int = 10) -> list[WeakSpot]:
     """Questions the user has answered, lowest mean score first (ties: most lapses)."""
     rows = db.session.execute(
         sa.select(Answer.question_id, sa.func.avg(Answer.score), sa.func.count(Answer.id))
@@ -106,12 +106,11 @@ def weakest(user_id: int, past: dict[int, list[Review]], limit: int = 10) -> lis
     ).all()
     if not rows:
         return []
-    states = {qid: schedule(r) for qid, r in past.items()}
-    ranked = sorted(rows, key=lambda r: (r[1] if r[1] is not None else 0.0, -states[r[0]].lapses, r[0]))[:limit]
+    ranked = sorted(rows, key=lambda r: (r[1] if r[1] is not None else 0.0, -states.get(r[0], NEVER_SEEN).lapses, r[0]))[:limit]
     questions = {q.id: q for q in db.session.scalars(
         sa.select(Question).where(Question.id.in_([r[0] for r in ranked])).options(selectinload(Question.category))
     )}
-    return [WeakSpot(questions[qid], states[qid], mean, n) for qid, mean, n in ranked if qid in questions]
+    return [WeakSpot(questions[qid], states.get(qid, NEVER_SEEN), mean, n) for qid, mean, n in ranked if qid in questions]
 
 
 @dataclass(frozen=True)
