@@ -132,7 +132,15 @@ def resume(attempt_id: int):
     return redirect(url_for(".question", attempt_id=attempt.id, number=_first_unanswered(attempt)))
 
 
-def _render_question(attempt: Attempt, number: int, form: AnswerForm, *, conflict_text: str | None = None, status: int = 200):
+def _render_question(
+    attempt: Attempt,
+    number: int,
+    form: AnswerForm,
+    *,
+    conflict_text: str | None = None,
+    stale_revision: int | None = None,
+    status: int = 200,
+):
     answer = attempt.answers[number - 1]
     now = _now()
     return (
@@ -146,6 +154,7 @@ def _render_question(attempt: Attempt, number: int, form: AnswerForm, *, conflic
             remaining=remaining_seconds(attempt.deadline, now),
             announce_at=ANNOUNCE_AT_SECONDS,
             conflict_text=conflict_text,
+            stale_revision=stale_revision,
             max_chars=current_app.config["ANSWER_MAX_CHARS"],
         ),
         status,
@@ -198,9 +207,12 @@ def save_and_go(attempt_id: int, number: int):
         flash("Time was up, so this text was kept as late: it is shown in the review but not scored.", "info")
         return _to_review(attempt)
     if result.status == "conflict":
-        form.revision.data = result.revision
+        stale_revision = form.revision.data
+        form.revision.data = result.revision  # without a script, saving again keeps this text
         form.opened_at.data = f"{now.timestamp():.0f}"
-        return _render_question(attempt, number, form, conflict_text=result.text, status=409)
+        return _render_question(
+            attempt, number, form, conflict_text=result.text, stale_revision=stale_revision, status=409
+        )
     if _closed_by_the_clock(attempt):  # saved in the grace window: that was the last save
         return _to_review(attempt)
 
@@ -264,6 +276,7 @@ def autosave(attempt_id: int, number: int):
         return {**reply, "text": result.text}, 409
     if result.status == "late":
         reply["review_url"] = url_for("review.attempt", attempt_id=attempt_id)
+        reply["kept_late"] = result.kept_late
     return reply
 
 

@@ -148,6 +148,7 @@ class SaveResult:
     revision: int
     saved_at: datetime | None
     flagged: bool
+    kept_late: bool = False  # this call stored new late text
 
     @property
     def answered(self) -> bool:
@@ -204,17 +205,24 @@ def save_answer(
         if answer.text != text:
             return SaveResult("conflict", answer.text, answer.revision, answer.saved_at, answer.flagged)
         # The same text was saved a moment earlier by this page's own autosave: nothing to choose.
-    written = _write_if_open(answer, extra)
+    # Unchanged text: write the time and flag only if the text is still this one, so that a
+    # reply never tells a stale tab that its text is the current one.
+    written = _write_if_open(answer, extra, expected_text=text)
     if written:
         return SaveResult("unchanged", *written)
     db.session.refresh(attempt)
-    return _keep_late(answer, text, now)
+    db.session.refresh(answer)
+    if not attempt.is_open:
+        return _keep_late(answer, text, now)
+    return SaveResult("conflict", answer.text, answer.revision, answer.saved_at, answer.flagged)
 
 
-def _write_if_open(answer: Answer, values: dict, expected_revision: int | None = None) -> tuple | None:
-    """Write `values` to the answer if its attempt is still open (and its revision is the one
-    expected). Returns the stored (text, revision, saved_at, flagged), or None if nothing was
-    written."""
+def _write_if_open(
+    answer: Answer, values: dict, expected_revision: int | None = None, expected_text: str | None = None
+) -> tuple | None:
+    """Write `values` to the answer if its attempt is still open (and its revision or text is
+    the one expected). Returns the stored (text, revision, saved_at, flagged), or None if
+    nothing was written."""
     # Hold the attempt row (shared) so that closing it waits for this save to commit: what is
     # scored is then what was saved. SQLite serialises writers anyway and ignores this.
     state = db.session.scalar(
@@ -230,6 +238,8 @@ def _write_if_open(answer: Answer, values: dict, expected_revision: int | None =
     condition = [Answer.id == answer.id, still_open]
     if expected_revision is not None:
         condition.append(Answer.revision == expected_revision)
+    if expected_text is not None:
+        condition.append(Answer.text == expected_text)
     row = db.session.execute(
         sa.update(Answer)
         .where(*condition)
@@ -242,10 +252,11 @@ def _write_if_open(answer: Answer, values: dict, expected_revision: int | None =
 
 
 def _keep_late(answer: Answer, text: str, now: datetime) -> SaveResult:
-    if text.strip() and text != answer.text and text != answer.late_text:
+    kept = bool(text.strip()) and text != answer.text and text != answer.late_text
+    if kept:
         answer.late_text = text
         answer.late_saved_at = now
-    result = SaveResult("late", answer.text, answer.revision, answer.saved_at, answer.flagged)
+    result = SaveResult("late", answer.text, answer.revision, answer.saved_at, answer.flagged, kept_late=kept)
     db.session.commit()
     return result
 

@@ -121,6 +121,13 @@ def test_a_stale_tab_does_not_overwrite_and_lets_the_user_choose(app, context, p
     expect(conflict.get_by_text("Written in the first tab.")).to_be_visible()
     assert attempt_in_db(app).answers[0].text == "Written in the first tab."
 
+    # Reloading without choosing asks again; the first tab's text is still the saved one.
+    other.reload()
+    expect(other.get_by_role("alert").filter(has_text="changed in another tab")).to_be_visible()
+    expect(other.get_by_label("Your answer")).to_have_value("Written in the second tab.")
+    other.wait_for_timeout(1000)
+    assert attempt_in_db(app).answers[0].text == "Written in the first tab."
+
     other.get_by_role("button", name="Keep the text in this tab").click()
     expect(other.locator("#save-state")).to_have_text("Saved")
     assert attempt_in_db(app).answers[0].text == "Written in the second tab."

@@ -302,6 +302,20 @@ def test_a_save_that_loses_the_race_to_the_same_text_is_not_a_conflict(app, user
         assert interviews.save_answer(attempt.answers[0], "different words", 1, datetime.now(UTC), 60).status == "conflict"
 
 
+def test_resending_an_old_text_after_another_tab_changed_it_is_a_conflict(app, user, bank):
+    """A stale tab re-sending its unchanged text (for time spent) must not be told it is current."""
+    with app.app_context():
+        attempt = interviews.start_attempt(user.id, None, 1, 5, datetime.now(UTC), 60)
+        interviews.save_answer(attempt.answers[0], "X", 0, datetime.now(UTC), 60)
+        stale = attempt.answers[0]
+        assert stale.text == "X"  # this request read "X"...
+        with app.app_context():  # ...then another tab saved "Y"
+            other = db.session.get(Attempt, attempt.id)
+            assert interviews.save_answer(other.answers[0], "Y", 1, datetime.now(UTC), 60).status == "saved"
+        result = interviews.save_answer(stale, "X", 1, datetime.now(UTC), 60, seconds=15)
+        assert (result.status, result.text, result.revision) == ("conflict", "Y", 2)
+
+
 def test_too_long_answers_are_refused_with_a_message_and_change_nothing(app, client, user, bank):
     start(client)
     attempt = only_attempt(app)

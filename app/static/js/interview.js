@@ -42,15 +42,17 @@
   var retryTimer = null;
   var backoff = 1000;
   var pendingSeconds = 0;
-  var lastTick = Date.now();
+  var lastTick = performance.now();
   var previousLeft = null;
-  var sentTexts = []; // texts this tab sent recently: a 409 carrying one of them is our own save
+  var recentSends = []; // {text, revision} this tab sent recently: a 409 answering one of them is our own save
+  var conflictRevision = null; // the other version's revision, adopted only when the user chooses
 
   // --- the clock: the server's remaining time, counted down locally ----------------------
-  var deadlineLocal = Date.now() + parseFloat(root.dataset.remaining) * 1000;
+  // performance.now() is monotonic: changing the computer's clock neither adds nor takes time.
+  var deadlineLocal = performance.now() + parseFloat(root.dataset.remaining) * 1000;
 
   function syncClock(remainingSeconds) {
-    deadlineLocal = Date.now() + remainingSeconds * 1000;
+    deadlineLocal = performance.now() + remainingSeconds * 1000;
     tick();
   }
 
@@ -62,7 +64,7 @@
   }
 
   function tick() {
-    var now = Date.now();
+    var now = performance.now();
     if (document.visibilityState === "visible") pendingSeconds += Math.max(0, now - lastTick) / 1000;
     lastTick = now;
     var left = Math.max(0, Math.ceil((deadlineLocal - now) / 1000));
@@ -114,8 +116,11 @@
       setState("Restored text this browser had not saved yet", "dirty");
     } else {
       // The server has a newer text from elsewhere: let the user choose.
+      var serverRevision = revision;
+      revision = draft.revision;
+      revisionInput.value = String(revision);
       textarea.value = draft.text;
-      showConflict({ text: savedText, revision: revision });
+      showConflict({ text: savedText, revision: serverRevision });
     }
   }
 
@@ -125,8 +130,8 @@
   }
 
   function post(body, keepalive) {
-    sentTexts.push(body.text);
-    if (sentTexts.length > 5) sentTexts.shift();
+    recentSends.push({ text: body.text, revision: body.revision });
+    if (recentSends.length > 5) recentSends.shift();
     return fetch(saveUrl, {
       method: "POST",
       keepalive: !!keepalive,
@@ -155,7 +160,16 @@
     var body = payload();
     if (dirty()) setState("Saving…", "saving");
     return post(body, keepalive).then(
-      function (reply) { saving = false; handleReply(reply.status, reply.data, body); },
+      function (reply) {
+        saving = false;
+        try {
+          handleReply(reply.status, reply.data, body);
+        } catch (error) {
+          console.error(error); // a fault of this script: say so rather than claim anything
+          keepDraft();
+          setState("This page could not handle the server's reply; your text is kept in this browser. Reload to go on.", "error");
+        }
+      },
       function () { saving = false; offline(); }
     );
   }
@@ -180,7 +194,8 @@
         setState("Saved", "saved");
       }
     } else if (status === 409) {
-      if (sentTexts.indexOf(data.text) !== -1) {
+      var ours = recentSends.some(function (s) { return s.text === data.text && s.revision + 1 === data.revision; });
+      if (ours) {
         // Two saves from this tab crossed: the stored text is ours, so just catch up.
         revision = data.revision;
         revisionInput.value = String(revision);
@@ -235,7 +250,7 @@
   // --- a newer text saved elsewhere ------------------------------------------------------
   function showConflict(data) {
     conflict = true;
-    revision = data.revision;
+    conflictRevision = data.revision;
     conflictText.textContent = data.text;
     conflictBox.dataset.text = data.text;
     conflictBox.hidden = false;
@@ -250,6 +265,7 @@
       savedText = textarea.value;
       dropDraft();
     }
+    revision = conflictRevision;
     revisionInput.value = String(revision);
     conflict = false;
     conflictBox.hidden = true;
@@ -265,6 +281,7 @@
   function timeUp() {
     if (closed) return;
     closed = true;
+    textarea.readOnly = true; // the time is up: what is in the box is what gets sent
     clearInterval(clockInterval);
     clearTimeout(saveTimer);
     clearTimeout(retryTimer);
@@ -274,25 +291,32 @@
   }
 
   function finish(delay) {
-    var flush = !conflict && dirty()
-      ? post(payload(), true).then(function (reply) {
-          if (reply.status !== 200) throw new Error("not saved");
-          if (reply.data.status === "late") { lateReply(reply.data, { text: textarea.value }); throw new Error("closed"); }
-          savedText = textarea.value;
-          dropDraft();
-        })
-      : Promise.resolve();
+    var body = payload();
+    var flush = !conflict && dirty() ? post(body, true) : Promise.resolve(null);
     flush
-      .then(function () {
-        return fetch(submitUrl, { method: "POST", body: new FormData(timeoutForm), credentials: "same-origin" });
+      .then(function (reply) {
+        if (reply && reply.status === 200) {
+          revision = reply.data.revision;
+          if (reply.data.status === "late") { lateReply(reply.data, body); return "closed"; }
+          savedText = body.text;
+          dropDraft();
+        } else if (reply && reply.status === 409) {
+          keepDraft(); // another tab's text stays; this one reaches the review as late text
+        } else if (reply && (reply.status === 400 || reply.status === 401)) {
+          keepDraft();
+          setState("Time is up. This page cannot save any more (signed out or expired); your text is kept in this browser and reaches the review when you open it signed in.", "error");
+          return "stopped";
+        } else if (reply && reply.status >= 500) {
+          throw new Error("server");
+        }
+        return fetch(submitUrl, { method: "POST", body: new FormData(timeoutForm), credentials: "same-origin" })
+          .then(function (response) {
+            if (!response.ok) throw new Error("not submitted");
+            leaving = true;
+            window.location.assign(reviewUrl);
+          });
       })
-      .then(function (response) {
-        if (!response.ok) throw new Error("not submitted");
-        leaving = true;
-        window.location.assign(reviewUrl);
-      })
-      .catch(function (error) {
-        if (error && error.message === "closed") return;
+      .catch(function () {
         keepDraft();
         setState("Time is up. Your text is kept in this browser while the connection comes back — retrying…", "offline");
         setTimeout(function () { finish(Math.min(MAX_BACKOFF_MS, delay * 2)); }, delay);
@@ -339,7 +363,7 @@
     if (document.visibilityState === "hidden") {
       if (dirty()) save({ keepalive: true });
     } else {
-      lastTick = Date.now();
+      lastTick = performance.now();
       fetch(statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (data) {
@@ -360,9 +384,13 @@
   var clockInterval = setInterval(tick, 250);
   var refused = document.getElementById("conflict-server");
   if (refused) {
-    // The form was refused as stale: offer the same choice as for an autosave.
+    // The form was refused as stale: offer the same choice as for an autosave. Until the user
+    // chooses, this page keeps the stale revision, so nothing can overwrite the other text.
     refused.hidden = true;
-    showConflict({ text: savedText, revision: revision });
+    var serverRevision = revision;
+    revision = parseInt(root.dataset.staleRevision, 10);
+    revisionInput.value = String(revision);
+    showConflict({ text: savedText, revision: serverRevision });
   } else {
     restoreDraft();
     if (dirty() && !conflict) { setState("Unsaved changes", "dirty"); scheduleSave(500); }

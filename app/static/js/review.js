@@ -77,8 +77,9 @@
       body: JSON.stringify({ text: draft.text, revision: draft.revision }),
       credentials: "same-origin",
     }).then(function (r) {
-      if (r.ok) localStorage.removeItem(key);
-      return r.ok;
+      if (!r.ok) return false;
+      localStorage.removeItem(key);
+      return r.json().then(function (data) { return !!data.kept_late; }, function () { return false; });
     }, function () { return false; });
   })).then(function (results) {
     if (results.indexOf(true) !== -1) {
