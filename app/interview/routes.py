@@ -94,9 +94,7 @@ def new():
             return redirect(url_for(".resume", attempt_id=exc.attempt_id))
         else:
             return redirect(url_for(".question", attempt_id=attempt.id, number=1))
-    return render_template(
-        "interview/new.html", form=form, total=sum(r[2] for r in rows), has_questions=bool(rows)
-    )
+    return render_template("interview/new.html", form=form, has_questions=bool(rows))
 
 
 @bp.route("/practice", methods=["POST"])

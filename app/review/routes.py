@@ -22,7 +22,8 @@ from .summary import summarise
 bp = Blueprint("review", __name__)
 
 
-def _closed_attempt(attempt_id: int) -> Attempt:
+def _reviewable_attempt(attempt_id: int) -> Attempt:
+    """The user's attempt (404 otherwise) with answers and ratings, closed if its time is up."""
     attempt = interviews.attempt_of(
         current_user.id, attempt_id, selectinload(Attempt.answers).selectinload(Answer.rating)
     )
@@ -36,7 +37,7 @@ def _closed_attempt(attempt_id: int) -> Attempt:
 @login_required
 def attempt(attempt_id: int):
     """The review of a closed attempt; an open one sends back to its questions."""
-    attempt = _closed_attempt(attempt_id)
+    attempt = _reviewable_attempt(attempt_id)
     if attempt.is_open:
         return redirect(url_for("interview.resume", attempt_id=attempt.id))
     return render_template(
@@ -57,7 +58,7 @@ def _rating_data(answer) -> dict:
 @login_required
 def rate(attempt_id: int, number: int):
     """Save the user's grade (and note) of one answer. JSON replies for the page's script."""
-    attempt = _closed_attempt(attempt_id)
+    attempt = _reviewable_attempt(attempt_id)
     if not 1 <= number <= len(attempt.answers):
         abort(404)
     answer = attempt.answers[number - 1]
@@ -85,7 +86,7 @@ def rate(attempt_id: int, number: int):
 @bp.route("/attempts/<int:attempt_id>/export.md")
 @login_required
 def export_markdown(attempt_id: int):
-    attempt = _closed_attempt(attempt_id)
+    attempt = _reviewable_attempt(attempt_id)
     if attempt.is_open:
         abort(404)
     return Response(

@@ -23,11 +23,11 @@ class InterviewError(Exception):
 
 
 class NotEnoughQuestions(InterviewError):
-    def __init__(self, available: int, wanted: int):
-        self.available, self.wanted = available, wanted
+    def __init__(self, available: int):
+        self.available = available
         super().__init__(
             f"The chosen categories have {available} question{'s' if available != 1 else ''}; "
-            f"choose {available or 'more categories'} or fewer, or add categories."
+            f"choose {available} or fewer, or add categories."
             if available
             else "The chosen categories have no questions yet. Choose other categories."
         )
@@ -72,7 +72,7 @@ def pick_questions(
         query = query.where(Question.category_id.in_(category_ids))
     rows = db.session.execute(query).all()
     if len(rows) < count:
-        raise NotEnoughQuestions(len(rows), count)
+        raise NotEnoughQuestions(len(rows))
     keyed = [(times, rng.random(), question) for question, times in rows]
     keyed.sort(key=lambda row: row[:2])
     return [question for _, _, question in keyed[:count]]
@@ -99,7 +99,7 @@ def start_practice(user_id: int, question_ids: Sequence[int], minutes: int, now:
     by_id = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(question_ids)))}
     questions = [by_id[i] for i in question_ids if i in by_id]
     if not questions:
-        raise NotEnoughQuestions(0, len(question_ids))
+        raise NotEnoughQuestions(0)
     return _create_attempt(user_id, questions, minutes, now, grace_seconds)
 
 
@@ -155,6 +155,10 @@ class SaveResult:
         return bool(self.text.strip())
 
 
+def _as_stored(status: str, answer: Answer, *, kept_late: bool = False) -> SaveResult:
+    return SaveResult(status, answer.text, answer.revision, answer.saved_at, answer.flagged, kept_late)
+
+
 def answer_of(user_id: int, attempt_id: int, position: int) -> Answer | None:
     """One answer with its attempt, in one query; None unless the attempt is the user's."""
     return db.session.scalar(
@@ -203,7 +207,7 @@ def save_answer(
         if not attempt.is_open:  # submitted by another tab in the meantime
             return _keep_late(answer, text, now)
         if answer.text != text:
-            return SaveResult("conflict", answer.text, answer.revision, answer.saved_at, answer.flagged)
+            return _as_stored("conflict", answer)
         # The same text was saved a moment earlier by this page's own autosave: nothing to choose.
     # Unchanged text: write the time and flag only if the text is still this one, so that a
     # reply never tells a stale tab that its text is the current one.
@@ -214,7 +218,7 @@ def save_answer(
     db.session.refresh(answer)
     if not attempt.is_open:
         return _keep_late(answer, text, now)
-    return SaveResult("conflict", answer.text, answer.revision, answer.saved_at, answer.flagged)
+    return _as_stored("conflict", answer)
 
 
 def _write_if_open(
@@ -256,7 +260,7 @@ def _keep_late(answer: Answer, text: str, now: datetime) -> SaveResult:
     if kept:
         answer.late_text = text
         answer.late_saved_at = now
-    result = SaveResult("late", answer.text, answer.revision, answer.saved_at, answer.flagged, kept_late=kept)
+    result = _as_stored("late", answer, kept_late=kept)
     db.session.commit()
     return result
 

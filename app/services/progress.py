@@ -48,13 +48,21 @@ class PastAnswer:
     note: str
 
 
+def _bank_answers(user_id: int, *columns) -> sa.Select:
+    """`columns` of the user's answers to bank questions in closed attempts."""
+    return (
+        sa.select(*columns)
+        .join(Attempt, Answer.attempt_id == Attempt.id)
+        .where(Attempt.user_id == user_id, Attempt.state.in_(CLOSED), Answer.question_id.is_not(None))
+    )
+
+
 def question_history(user_id: int, question_id: int) -> list[PastAnswer]:
     """Every closed-attempt answer of this user to this question, newest first."""
     rows = db.session.execute(
-        sa.select(Answer, Attempt.submitted_at, Rating.grade, Rating.note)
-        .join(Attempt, Answer.attempt_id == Attempt.id)
+        _bank_answers(user_id, Answer, Attempt.submitted_at, Rating.grade, Rating.note)
         .outerjoin(Rating, Rating.answer_id == Answer.id)
-        .where(Attempt.user_id == user_id, Answer.question_id == question_id, Attempt.state.in_(CLOSED))
+        .where(Answer.question_id == question_id)
         .order_by(Attempt.submitted_at.desc())
     ).all()
     return [
@@ -66,10 +74,8 @@ def question_history(user_id: int, question_id: int) -> list[PastAnswer]:
 def reviews(user_id: int) -> dict[int, list[Review]]:
     """Each answered question's reviews: the user's rating, or a grade from the score."""
     rows = db.session.execute(
-        sa.select(Answer.question_id, Attempt.submitted_at, Answer.score, Rating.grade)
-        .join(Attempt, Answer.attempt_id == Attempt.id)
+        _bank_answers(user_id, Answer.question_id, Attempt.submitted_at, Answer.score, Rating.grade)
         .outerjoin(Rating, Rating.answer_id == Answer.id)
-        .where(Attempt.user_id == user_id, Attempt.state.in_(CLOSED), Answer.question_id.is_not(None))
     ).all()
     reviews: dict[int, list[Review]] = defaultdict(list)
     for question_id, at, score, grade in rows:
@@ -99,9 +105,7 @@ class WeakSpot:
 def weakest(user_id: int, states: dict[int, Schedule], limit: int = 10) -> list[WeakSpot]:
     """Questions the user has answered, lowest mean score first (ties: most lapses)."""
     rows = db.session.execute(
-        sa.select(Answer.question_id, sa.func.avg(Answer.score), sa.func.count(Answer.id))
-        .join(Attempt, Answer.attempt_id == Attempt.id)
-        .where(Attempt.user_id == user_id, Attempt.state.in_(CLOSED), Answer.question_id.is_not(None))
+        _bank_answers(user_id, Answer.question_id, sa.func.avg(Answer.score), sa.func.count(Answer.id))
         .group_by(Answer.question_id)
     ).all()
     if not rows:
