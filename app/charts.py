@@ -64,9 +64,7 @@ def line_chart(series: dict[str, Sequence[tuple[datetime, float]]]) -> Chart | N
     for index, (name, points) in enumerate(series.items()):
         if not points:
             continue
-        markers = tuple(
-            Marker(x_of(t), y_of(v), f"{name}: {round(v * 100)}% on {t:%d %b %Y}") for t, v in points
-        )
+        markers = tuple(Marker(x_of(t), y_of(v), f"{name}: {round(v * 100)}% on {t:%d %b %Y}") for t, v in points)
         lines.append(
             Line(
                 name=name,

@@ -80,7 +80,9 @@ def import_questions(file: Path, category: str | None) -> None:
 
 @questions.command("export")
 @click.option("--format", "fmt", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output)."
+)
 @with_appcontext
 def export_questions(fmt: str, output: Path | None) -> None:
     """Write the whole bank in a form that `questions import` reads back."""
@@ -109,9 +111,7 @@ def create_user(email: str, admin: bool) -> None:
     prepare_database()
     password = click.prompt("Password", hide_input=True, confirmation_prompt="Repeat password")
     with current_app.test_request_context():
-        form = RegisterForm(
-            meta={"csrf": False}, data={"email": email, "password": password, "confirm": password}
-        )
+        form = RegisterForm(meta={"csrf": False}, data={"email": email, "password": password, "confirm": password})
         if not form.validate():
             problems = [f"{form[name].label.text}: {msg}" for name, msgs in form.errors.items() for msg in msgs]
             raise click.ClickException("; ".join(problems))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import ClassVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -13,7 +14,7 @@ class Config:
 
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     REDIS_URL: str | None = None
 
     SEED_DIR = str(PROJECT_ROOT / "seed" / "questions")
@@ -59,7 +60,7 @@ class TestConfig(Config):
     """In-memory SQLite unless a test passes another URL; cheap hashing keeps tests fast."""
 
     TESTING = True
-    SECRET_KEY = "a-test-only-secret-key-0123456789abcdef"
+    SECRET_KEY = "a-test-only-secret-key-0123456789abcdef"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     PASSWORD_HASH_MEMORY_KIB = 1024
     PASSWORD_HASH_TIME_COST = 1

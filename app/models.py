@@ -112,9 +112,7 @@ class Category(db.Model):
 
 class Question(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    category_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("category.id", ondelete="CASCADE"), index=True
-    )
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     prompt: Mapped[str] = mapped_column(sa.Text)
     reference_answer: Mapped[str] = mapped_column(sa.Text)
@@ -189,12 +187,8 @@ class Answer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id", ondelete="CASCADE"))
     position: Mapped[int]
-    question_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("question.id", ondelete="SET NULL"), index=True
-    )
-    category_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("category.id", ondelete="SET NULL")
-    )
+    question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("question.id", ondelete="SET NULL"), index=True)
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id", ondelete="SET NULL"))
     category_name: Mapped[str] = mapped_column(sa.String(120))
     prompt: Mapped[str] = mapped_column(sa.Text)
     reference_answer: Mapped[str] = mapped_column(sa.Text)
@@ -218,6 +212,7 @@ class Answer(db.Model):
     @property
     def is_answered(self) -> bool:
         return bool(self.text.strip())
+
     rating: Mapped[Rating | None] = relationship(
         back_populates="answer", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -229,13 +224,9 @@ class Rating(db.Model):
     __table_args__ = (sa.CheckConstraint("grade BETWEEN 1 AND 4", name="grade_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("answer.id", ondelete="CASCADE"), unique=True
-    )
+    answer_id: Mapped[int] = mapped_column(sa.ForeignKey("answer.id", ondelete="CASCADE"), unique=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    question_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("question.id", ondelete="SET NULL"), index=True
-    )
+    question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("question.id", ondelete="SET NULL"), index=True)
     grade: Mapped[int]
     note: Mapped[str] = mapped_column(sa.Text, default="")
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

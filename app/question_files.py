@@ -183,7 +183,9 @@ def _question(raw: object, source: str, line: int | None, what: str) -> Question
         )
     difficulty = raw.get("difficulty", "medium")
     if difficulty not in DIFFICULTIES:
-        raise BankFileError(source, line, f"{what}: difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}")
+        raise BankFileError(
+            source, line, f"{what}: difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}"
+        )
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise BankFileError(source, line, f"{what}: 'tags' must be a list of texts")

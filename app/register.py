@@ -55,9 +55,7 @@ def _secret_key(app: Flask) -> None:
             )
         return
     if app.config.get("REQUIRE_SECRET_KEY"):
-        raise ConfigurationError(
-            "SECRET_KEY is not set. Production needs its own key: at least 32 random characters."
-        )
+        raise ConfigurationError("SECRET_KEY is not set. Production needs its own key: at least 32 random characters.")
     # Development without configuration: make a key once and keep it in the instance folder.
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
@@ -141,9 +139,7 @@ def errors(app: Flask) -> None:
         500: ("Something went wrong", "An unexpected error occurred. Nothing was changed."),
     }
     for status, (title, message) in handlers.items():
-        app.register_error_handler(
-            status, lambda _e, s=status, t=title, m=message: page(s, t, m)
-        )
+        app.register_error_handler(status, lambda _e, s=status, t=title, m=message: page(s, t, m))
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
@@ -180,9 +176,7 @@ def security_headers(app: Flask) -> None:
             # A signed-in page is for this person only: no copy kept for the Back button on a shared computer.
             response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
 

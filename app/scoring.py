@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import snowballstemmer
 
@@ -199,7 +200,7 @@ _BRITISH_PREFIX_RE = re.compile("^(?:" + "|".join(sorted(BRITISH_PREFIXES, key=l
 def _american_spelling(word: str) -> str:
     british = _BRITISH_PREFIX_RE.match(word)
     if british:
-        return BRITISH_PREFIXES[british.group()] + word[british.end():]
+        return BRITISH_PREFIXES[british.group()] + word[british.end() :]
     if word not in ISE_EXCEPTIONS:
         word = _ISE_RE.sub(r"\1iz\2", word)
         word = _YSE_RE.sub(r"\1yz\2", word)
@@ -244,7 +245,7 @@ def _words(text: str) -> list[_Word]:
         token, start, end = raw[i]
         nxt = raw[i + 1] if i + 1 < len(raw) else None
         low = token.lower()
-        if nxt and low in JOIN_PREFIXES and text[end:nxt[1]] == "-":
+        if nxt and low in JOIN_PREFIXES and text[end : nxt[1]] == "-":
             # "pre-trained" is the word "pretrained", not "pre" and "trained"
             token, end = low + nxt[0], nxt[2]
             i += 1
@@ -346,9 +347,9 @@ def _analyse(text: str) -> _Text:
     while i < len(words):
         # The longest known phrase starting here, else the word itself.
         for length in _PHRASE_LENGTHS.get(keys[i], ()):
-            concept = i + length <= len(keys) and _PHRASES.get(tuple(keys[i:i + length]))
+            concept = i + length <= len(keys) and _PHRASES.get(tuple(keys[i : i + length]))
             if concept:
-                own = tuple(k for k in keys[i:i + length] if _is_content(k))
+                own = tuple(k for k in keys[i : i + length] if _is_content(k))
                 feats = frozenset((concept, *own, *_IMPLIED.get(concept, ())))
                 units.append(_Unit(concept, feats, own, words[i].start, words[i + length - 1].end))
                 i += length
@@ -385,7 +386,7 @@ def _is_generic(norm: str) -> bool:
 
 def _surfaces(answer: str, text: _Text, feature: str) -> list[str]:
     """The answer's own words that carry `feature`, as written."""
-    return [answer[u.start:u.end] for u in text.units if feature in u.features and u.in_text]
+    return [answer[u.start : u.end] for u in text.units if feature in u.features and u.in_text]
 
 
 def _key_point_terms(key_point: str) -> list[_Unit]:
@@ -505,10 +506,7 @@ def score_answer(reference: str, answer: str, key_points: Sequence[str] = (), *,
 
     components = {name: parts[name] * weights[name] for name in parts}
     value = min(1.0, max(0.0, math.fsum(components.values())))
-    if results:
-        matched = _dedupe(w for r in results for w in r.matched_terms)
-    else:
-        matched = _dedupe(overlap_words)
+    matched = _dedupe(w for r in results for w in r.matched_terms) if results else _dedupe(overlap_words)
     return Score(value, results, matched, components, parts, weights, SCORER_VERSION)
 
 
@@ -543,8 +541,8 @@ def _zero_score(key_points: tuple[str, ...]) -> Score:
         weights = {"key_point_coverage": KEY_POINT_WEIGHT, "reference_overlap": REFERENCE_WEIGHT}
     else:
         weights = {"reference_overlap": 1.0}
-    parts = {name: 0.0 for name in weights}
-    return Score(0.0, results, (), {name: 0.0 for name in weights}, parts, weights, SCORER_VERSION)
+    parts = dict.fromkeys(weights, 0.0)
+    return Score(0.0, results, (), dict.fromkeys(weights, 0.0), parts, weights, SCORER_VERSION)
 
 
 def _dedupe(words: Iterable[str]) -> tuple[str, ...]:

@@ -14,8 +14,8 @@ import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from common import bench_app, dialect, finish
 
-from common import bench_app, dialect, finish  # noqa: I001  (sets up the import path)
 from app.extensions import db
 from tests.helpers import AuthActions, add_bank, csrf_token
 
@@ -42,8 +42,11 @@ def main() -> None:
     for i in range(SAVES):
         statements["n"] = 0
         began = time.perf_counter()
-        reply = client.post("/attempts/1/answers/1", json={"text": f"answer {i} " * 40, "revision": revision, "seconds": 2},
-                            headers={"X-CSRFToken": token})
+        reply = client.post(
+            "/attempts/1/answers/1",
+            json={"text": f"answer {i} " * 40, "revision": revision, "seconds": 2},
+            headers={"X-CSRFToken": token},
+        )
         timings.append((time.perf_counter() - began) * 1000)
         counts.append(statements["n"])
         assert reply.status_code == 200, reply.get_data(as_text=True)

@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from common import bench_app, dialect, finish
 
-from common import bench_app, dialect, finish  # noqa: I001  (sets up the import path)
 from app.extensions import db
 from app.models import Answer, Attempt, Question, Rating
 from app.scoring import SCORER_VERSION
@@ -33,36 +33,79 @@ def fill(app, user_id: int) -> int:
     """1,000 closed attempts of 10 scored answers, about a third rated, inserted in bulk."""
     rng = random.Random(7)
     with app.app_context():
-        questions = db.session.execute(sa.select(Question.id, Question.category_id, Question.prompt,
-                                                 Question.reference_answer, Question.key_points)).all()
+        questions = db.session.execute(
+            sa.select(
+                Question.id, Question.category_id, Question.prompt, Question.reference_answer, Question.key_points
+            )
+        ).all()
         start = datetime.now(UTC) - timedelta(days=ATTEMPTS)
         attempts, answers, ratings = [], [], []
         for i in range(ATTEMPTS):
             began = start + timedelta(days=i)
-            attempts.append({"id": i + 1, "user_id": user_id, "state": "submitted", "started_at": began,
-                             "deadline": began + timedelta(minutes=30), "submitted_at": began + timedelta(minutes=25),
-                             "time_limit_seconds": 1800, "score": rng.random(), "scorer_version": SCORER_VERSION})
+            attempts.append(
+                {
+                    "id": i + 1,
+                    "user_id": user_id,
+                    "state": "submitted",
+                    "started_at": began,
+                    "deadline": began + timedelta(minutes=30),
+                    "submitted_at": began + timedelta(minutes=25),
+                    "time_limit_seconds": 1800,
+                    "score": rng.random(),
+                    "scorer_version": SCORER_VERSION,
+                }
+            )
             for position, q in enumerate(rng.sample(questions, ANSWERS)):
                 answer_id = i * ANSWERS + position + 1
                 score = rng.random()
-                answers.append({"id": answer_id, "attempt_id": i + 1, "position": position, "question_id": q.id,
-                                "category_id": q.category_id, "category_name": "Category", "prompt": q.prompt,
-                                "reference_answer": q.reference_answer, "key_points": q.key_points,
-                                "text": "An answer of about twenty words " * 5, "revision": 3,
-                                "saved_at": began + timedelta(minutes=position), "seconds_spent": 120,
-                                "flagged": False, "score": score,
-                                "score_detail": {"value": score, "version": SCORER_VERSION, "key_points": [],
-                                                 "matched_terms": [], "components": {}, "parts": {}, "weights": {}}})
+                answers.append(
+                    {
+                        "id": answer_id,
+                        "attempt_id": i + 1,
+                        "position": position,
+                        "question_id": q.id,
+                        "category_id": q.category_id,
+                        "category_name": "Category",
+                        "prompt": q.prompt,
+                        "reference_answer": q.reference_answer,
+                        "key_points": q.key_points,
+                        "text": "An answer of about twenty words " * 5,
+                        "revision": 3,
+                        "saved_at": began + timedelta(minutes=position),
+                        "seconds_spent": 120,
+                        "flagged": False,
+                        "score": score,
+                        "score_detail": {
+                            "value": score,
+                            "version": SCORER_VERSION,
+                            "key_points": [],
+                            "matched_terms": [],
+                            "components": {},
+                            "parts": {},
+                            "weights": {},
+                        },
+                    }
+                )
                 if rng.random() < 0.3:
-                    ratings.append({"answer_id": answer_id, "user_id": user_id, "question_id": q.id,
-                                    "grade": rng.randint(1, 4), "note": "", "rated_at": began + timedelta(hours=1)})
+                    ratings.append(
+                        {
+                            "answer_id": answer_id,
+                            "user_id": user_id,
+                            "question_id": q.id,
+                            "grade": rng.randint(1, 4),
+                            "note": "",
+                            "rated_at": began + timedelta(hours=1),
+                        }
+                    )
         db.session.execute(sa.insert(Attempt), attempts)
         db.session.execute(sa.insert(Answer), answers)
         db.session.execute(sa.insert(Rating), ratings)
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             for table in ("attempt", "answer", "rating"):
-                db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                db.session.execute(
+                    sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
+                )
             db.session.commit()
         return questions[0].id
 

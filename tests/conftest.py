@@ -56,10 +56,7 @@ def backend(request) -> str:
 @pytest.fixture
 def app(backend, request, tmp_path):
     """A fresh app and an empty database for each test."""
-    if backend == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-    else:
-        url = f"sqlite:///{tmp_path / 'test.db'}"
+    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "SEED_DIR": str(tmp_path / "no-seed")})
     if backend == "sqlite":
         with app.app_context():
@@ -77,7 +74,7 @@ def app(backend, request, tmp_path):
 @pytest.fixture(autouse=True)
 def _push_request_context():
     """Replaces pytest-flask's fixture of this name: tests push a context only when they need one."""
-    yield
+    return
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ def _strip(value: str | None) -> str | None:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
-        "Email", filters=[_strip], validators=[DataRequired(message="Enter your email address.")]
-    )
+    email = EmailField("Email", filters=[_strip], validators=[DataRequired(message="Enter your email address.")])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
     submit = SubmitField("Sign in")
 

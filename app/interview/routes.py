@@ -109,8 +109,11 @@ def practice():
     count = form.question_count.data
     try:
         attempt = interviews.start_practice(
-            current_user.id, progress.practice_questions(current_user.id, now, count),
-            default_minutes(count), now, _grace(),
+            current_user.id,
+            progress.practice_questions(current_user.id, now, count),
+            default_minutes(count),
+            now,
+            _grace(),
         )
     except interviews.AttemptInProgress as exc:
         flash(str(exc), "info")
@@ -198,8 +201,13 @@ def save_and_go(attempt_id: int, number: int):
         return _render_question(attempt, number, form, status=422)
     now = _now()
     result = interviews.save_answer(
-        attempt.answers[number - 1], form.text.data, form.revision.data, now, _grace(),
-        seconds=_seconds_spent(form, now), flagged=form.flagged.data,
+        attempt.answers[number - 1],
+        form.text.data,
+        form.revision.data,
+        now,
+        _grace(),
+        seconds=_seconds_spent(form, now),
+        flagged=form.flagged.data,
     )
     if result.status == "late":
         flash("Time was up, so this text was kept as late: it is shown in the review but not scored.", "info")
@@ -248,7 +256,11 @@ def autosave(attempt_id: int, number: int):
     if answer is None:
         abort(404)
     payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("text"), str) or not isinstance(payload.get("revision"), int):
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("text"), str)
+        or not isinstance(payload.get("revision"), int)
+    ):
         return {"error": "Send JSON with 'text' (a string) and 'revision' (a number)."}, 400
     limit = current_app.config["ANSWER_MAX_CHARS"]
     if len(payload["text"]) > limit:
@@ -258,7 +270,11 @@ def autosave(attempt_id: int, number: int):
     now = _now()
     deadline = answer.attempt.deadline
     result = interviews.save_answer(
-        answer, payload["text"], payload["revision"], now, _grace(),
+        answer,
+        payload["text"],
+        payload["revision"],
+        now,
+        _grace(),
         seconds=seconds if isinstance(seconds, (int, float)) else 0,
         flagged=flagged if isinstance(flagged, bool) else None,
     )
@@ -305,6 +321,9 @@ def submit(attempt_id: int):
     if _closed_by_the_clock(attempt):
         return _to_review(attempt)
     return render_template(
-        "interview/submit.html", attempt=attempt, form=form, unanswered=attempt.unanswered,
+        "interview/submit.html",
+        attempt=attempt,
+        form=form,
+        unanswered=attempt.unanswered,
         remaining=remaining_seconds(attempt.deadline, now),
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
@@ -22,7 +22,9 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     counts = db.session.execute(
-        sa.select(sa.func.count(sa.distinct(Category.id)), sa.func.count(Question.id)).select_from(Category).outerjoin(Question)
+        sa.select(sa.func.count(sa.distinct(Category.id)), sa.func.count(Question.id))
+        .select_from(Category)
+        .outerjoin(Question)
     ).one()
     now = datetime.now(UTC)
     current = interviews.open_attempt(current_user.id, now, current_app.config["GRACE_SECONDS"])

@@ -96,7 +96,11 @@ def user_data(user: User) -> dict[str, Any]:
                         "score": ans.score,
                         "score_detail": ans.score_detail,
                         "rating": (
-                            {"grade": GRADE_NAMES[ans.rating.grade], "note": ans.rating.note, "rated_at": iso(ans.rating.rated_at)}
+                            {
+                                "grade": GRADE_NAMES[ans.rating.grade],
+                                "note": ans.rating.note,
+                                "rated_at": iso(ans.rating.rated_at),
+                            }
                             if ans.rating
                             else None
                         ),

@@ -56,9 +56,7 @@ def open_attempt(user_id: int, now: datetime, grace_seconds: int) -> Attempt | N
     return attempt
 
 
-def pick_questions(
-    user_id: int, category_ids: Sequence[int] | None, count: int, rng: random.Random
-) -> list[Question]:
+def pick_questions(user_id: int, category_ids: Sequence[int] | None, count: int, rng: random.Random) -> list[Question]:
     """`count` different questions, those this user has met least often first, at random among equals."""
     seen = (
         sa.select(Answer.question_id, sa.func.count(Answer.id).label("times"))
@@ -89,11 +87,13 @@ def start_attempt(
 ) -> Attempt:
     """Start a timed interview of `count` questions drawn from the categories (all when None)."""
     _refuse_if_in_progress(user_id, now, grace_seconds)
-    questions = pick_questions(user_id, category_ids, count, rng or random.Random())
+    questions = pick_questions(user_id, category_ids, count, rng or random.Random())  # noqa: S311 (question order, not a secret)
     return _create_attempt(user_id, questions, minutes, now, grace_seconds)
 
 
-def start_practice(user_id: int, question_ids: Sequence[int], minutes: int, now: datetime, grace_seconds: int) -> Attempt:
+def start_practice(
+    user_id: int, question_ids: Sequence[int], minutes: int, now: datetime, grace_seconds: int
+) -> Attempt:
     """Start a timed interview of the given questions, in that order (for weak-spot practice)."""
     _refuse_if_in_progress(user_id, now, grace_seconds)
     by_id = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(question_ids)))}
@@ -109,7 +109,9 @@ def _refuse_if_in_progress(user_id: int, now: datetime, grace_seconds: int) -> N
         raise AttemptInProgress(current.id)
 
 
-def _create_attempt(user_id: int, questions: Sequence[Question], minutes: int, now: datetime, grace_seconds: int) -> Attempt:
+def _create_attempt(
+    user_id: int, questions: Sequence[Question], minutes: int, now: datetime, grace_seconds: int
+) -> Attempt:
     """Each question is copied into the attempt, so later edits of the bank never change it."""
     names = dict(db.session.execute(sa.select(Category.id, Category.name)).all())
     attempt = Attempt(

@@ -21,7 +21,9 @@ def attempts_page(user_id: int, page: int, per_page: int = 20, category_id: int 
     """The user's attempts, newest first, optionally only those with a question of a category."""
     query = sa.select(Attempt).where(Attempt.user_id == user_id)
     if category_id is not None:
-        has_category = sa.select(Answer.id).where(Answer.attempt_id == Attempt.id, Answer.category_id == category_id).exists()
+        has_category = (
+            sa.select(Answer.id).where(Answer.attempt_id == Attempt.id, Answer.category_id == category_id).exists()
+        )
         query = query.where(has_category)
     query = query.order_by(Attempt.started_at.desc(), Attempt.id.desc()).options(selectinload(Attempt.answers))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
@@ -74,8 +76,9 @@ def question_history(user_id: int, question_id: int) -> list[PastAnswer]:
 def reviews(user_id: int) -> dict[int, list[Review]]:
     """Each answered question's reviews: the user's rating, or a grade from the score."""
     rows = db.session.execute(
-        _bank_answers(user_id, Answer.question_id, Attempt.submitted_at, Answer.score, Rating.grade)
-        .outerjoin(Rating, Rating.answer_id == Answer.id)
+        _bank_answers(user_id, Answer.question_id, Attempt.submitted_at, Answer.score, Rating.grade).outerjoin(
+            Rating, Rating.answer_id == Answer.id
+        )
     ).all()
     reviews: dict[int, list[Review]] = defaultdict(list)
     for question_id, at, score, grade in rows:
@@ -105,16 +108,24 @@ class WeakSpot:
 def weakest(user_id: int, states: dict[int, Schedule], limit: int = 10) -> list[WeakSpot]:
     """Questions the user has answered, lowest mean score first (ties: most lapses)."""
     rows = db.session.execute(
-        _bank_answers(user_id, Answer.question_id, sa.func.avg(Answer.score), sa.func.count(Answer.id))
-        .group_by(Answer.question_id)
+        _bank_answers(user_id, Answer.question_id, sa.func.avg(Answer.score), sa.func.count(Answer.id)).group_by(
+            Answer.question_id
+        )
     ).all()
     if not rows:
         return []
-    ranked = sorted(rows, key=lambda r: (r[1] if r[1] is not None else 0.0, -states.get(r[0], NEVER_SEEN).lapses, r[0]))[:limit]
-    questions = {q.id: q for q in db.session.scalars(
-        sa.select(Question).where(Question.id.in_([r[0] for r in ranked])).options(selectinload(Question.category))
-    )}
-    return [WeakSpot(questions[qid], states.get(qid, NEVER_SEEN), mean, n) for qid, mean, n in ranked if qid in questions]
+    ranked = sorted(
+        rows, key=lambda r: (r[1] if r[1] is not None else 0.0, -states.get(r[0], NEVER_SEEN).lapses, r[0])
+    )[:limit]
+    questions = {
+        q.id: q
+        for q in db.session.scalars(
+            sa.select(Question).where(Question.id.in_([r[0] for r in ranked])).options(selectinload(Question.category))
+        )
+    }
+    return [
+        WeakSpot(questions[qid], states.get(qid, NEVER_SEEN), mean, n) for qid, mean, n in ranked if qid in questions
+    ]
 
 
 @dataclass(frozen=True)
@@ -149,7 +160,9 @@ def score_series(user_id: int) -> dict[str, list[Point]]:
     """Score over time: "All categories" per attempt, and each category's mean within an attempt."""
     closed = (Attempt.user_id == user_id, Attempt.state.in_(CLOSED), Attempt.score.is_not(None))
     overall = db.session.execute(
-        sa.select(Attempt.id, Attempt.submitted_at, Attempt.score).where(*closed).order_by(Attempt.submitted_at, Attempt.id)
+        sa.select(Attempt.id, Attempt.submitted_at, Attempt.score)
+        .where(*closed)
+        .order_by(Attempt.submitted_at, Attempt.id)
     ).all()
     by_category = db.session.execute(
         sa.select(Answer.category_name, Attempt.id, sa.func.avg(sa.func.coalesce(Answer.score, 0.0)))

@@ -84,6 +84,7 @@ def load_eval_set(path: Path = EVAL_SET) -> list[Graded]:
 def held_out_slugs(graded: list[Graded], bank: dict[str, Question]) -> frozenset[str]:
     """About 40% of the questions, spread over the categories, picked by a hash of the slug
     (the fresh answers' questions are a split of their own)."""
+
     def order(slug: str) -> tuple[str, str]:
         return bank[slug].category, hashlib.sha256(slug.encode()).hexdigest()
 
@@ -258,8 +259,10 @@ def main(argv: list[str] | None = None) -> int:
 
         grades = [g.grade / MAX_GRADE for g, _ in shown]
         scores = [s for _, s in shown]
-        print(f"scipy check ({args.split}): pearson {stats.pearsonr(scores, grades)[0]:.3f}, "
-              f"spearman {stats.spearmanr(scores, grades)[0]:.3f}")
+        print(
+            f"scipy check ({args.split}): pearson {stats.pearsonr(scores, grades)[0]:.3f}, "
+            f"spearman {stats.spearmanr(scores, grades)[0]:.3f}"
+        )
     except ImportError:
         pass
     print()

@@ -84,9 +84,11 @@ def page(context):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and not any(e in msg.text for e in EXPECTED_CONSOLE_ERRORS)
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not any(e in msg.text for e in EXPECTED_CONSOLE_ERRORS)
+            else None
+        ),
     )
     yield page
     assert errors == [], f"the page reported errors: {errors}"

@@ -21,7 +21,9 @@ def finished(app, live_url) -> tuple[int, int]:
         user = accounts.create_user("axe@example.com", PASSWORD)
         began = datetime.now(UTC) - timedelta(days=1)
         done = interviews.start_attempt(user.id, None, 2, 9, began, 60)
-        interviews.save_answer(done.answers[0], "Cosine similarity of normalised vectors.", 0, began + timedelta(minutes=1), 60)
+        interviews.save_answer(
+            done.answers[0], "Cosine similarity of normalised vectors.", 0, began + timedelta(minutes=1), 60
+        )
         interviews.submit_attempt(done, began + timedelta(minutes=3), 60)
         ids = user.id, done.id
         db.session.remove()

@@ -52,7 +52,9 @@ def test_typing_is_saved_and_survives_a_reload(app, page, live_url):
     expect(page.locator("#save-state")).to_have_text("Saved")
     expect(page.get_by_text("7 words")).to_be_visible()
     page.reload()
-    expect(page.get_by_label("Your answer")).to_have_value("Cosine similarity compares directions of normalised vectors.")
+    expect(page.get_by_label("Your answer")).to_have_value(
+        "Cosine similarity compares directions of normalised vectors."
+    )
     assert attempt_in_db(app).answers[0].text == "Cosine similarity compares directions of normalised vectors."
 
 
@@ -230,11 +232,16 @@ def test_unsent_text_left_in_the_browser_reaches_the_review_as_late(app, page, l
     attempt = attempt_in_db(app)
     page.evaluate(
         "([key, draft]) => localStorage.setItem(key, JSON.stringify(draft))",
-        [f"rehearse:draft:/attempts/{attempt.id}/answers/2", {"text": "Typed on question 2, never sent.", "revision": 0}],
+        [
+            f"rehearse:draft:/attempts/{attempt.id}/answers/2",
+            {"text": "Typed on question 2, never sent.", "revision": 0},
+        ],
     )
     with app.app_context():
         interviews.submit_attempt(db.session.get(Attempt, attempt.id), datetime.now(UTC), 60)
     page.goto(f"{live_url}/attempts/{attempt.id}")
-    expect(page.locator("#q2").get_by_role("region", name="Late text")).to_contain_text("Typed on question 2, never sent.")
+    expect(page.locator("#q2").get_by_role("region", name="Late text")).to_contain_text(
+        "Typed on question 2, never sent."
+    )
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('rehearse:')).length") == 0
     assert attempt_in_db(app).answers[1].late_text == "Typed on question 2, never sent."

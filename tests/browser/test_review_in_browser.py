@@ -67,6 +67,7 @@ def test_review_rating_history_progress_and_practice(app, page, live_url):
     expect(page.get_by_text("Question 1 of 5")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(lapsed_prompt)
     with app.app_context():
-        assert db.session.scalar(
-            sa.select(sa.func.count(Attempt.id)).where(Attempt.state == AttemptState.IN_PROGRESS)
-        ) == 1
+        assert (
+            db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.state == AttemptState.IN_PROGRESS))
+            == 1
+        )

@@ -2,8 +2,6 @@
 
 import re
 
-import pytest
-
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -169,9 +167,9 @@ def test_sign_in_throttling_is_shared_by_workers_through_redis(tmp_path):
     import uuid
 
     import redis
+    from flask_migrate import upgrade
 
     from app import create_app
-    from flask_migrate import upgrade
     from tests.helpers import require
 
     url = "redis://127.0.0.1:6379/15"
@@ -182,13 +180,22 @@ def test_sign_in_throttling_is_shared_by_workers_through_redis(tmp_path):
     database = f"sqlite:///{tmp_path / 'shared.db'}"
     prefix = f"test-{uuid.uuid4().hex}"
     workers = [
-        create_app("test", {"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_STORAGE_URI": url,
-                            "RATELIMIT_KEY_PREFIX": prefix, "LOGIN_LIMITS": "4 per minute"})
+        create_app(
+            "test",
+            {
+                "SQLALCHEMY_DATABASE_URI": database,
+                "RATELIMIT_STORAGE_URI": url,
+                "RATELIMIT_KEY_PREFIX": prefix,
+                "LOGIN_LIMITS": "4 per minute",
+            },
+        )
         for _ in range(2)
     ]
     with workers[0].app_context():
         upgrade(directory=workers[0].config["MIGRATIONS_DIR"])
     clients = [AuthActions(w.test_client()) for w in workers]
-    statuses = [clients[i % 2].login(email="target@example.com", password="wrong guess here").status_code for i in range(5)]
+    statuses = [
+        clients[i % 2].login(email="target@example.com", password="wrong guess here").status_code for i in range(5)
+    ]
     assert statuses == [200, 200, 200, 200, 429]
     assert clients[0].login(email="target@example.com").status_code == 429

@@ -96,9 +96,19 @@ def test_export_then_import_into_an_empty_database_gives_the_same_bank(app, runn
 
 def _snapshot():
     rows = db.session.execute(
-        sa.select(Category.slug, Category.name, Question.slug, Question.prompt, Question.reference_answer,
-                  Question.key_points, Question.difficulty, Question.tags, Question.position)
-        .join(Question).order_by(Category.position, Question.position)
+        sa.select(
+            Category.slug,
+            Category.name,
+            Question.slug,
+            Question.prompt,
+            Question.reference_answer,
+            Question.key_points,
+            Question.difficulty,
+            Question.tags,
+            Question.position,
+        )
+        .join(Question)
+        .order_by(Category.position, Question.position)
     ).all()
     return [tuple(r) for r in rows]
 

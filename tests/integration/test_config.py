@@ -1,5 +1,7 @@
 """Start-up configuration: secret keys, database URLs, production settings."""
 
+from pathlib import Path
+
 import pytest
 
 from app import create_app
@@ -32,7 +34,7 @@ def test_a_weak_or_example_secret_key_is_refused(clean_env, monkeypatch, weak):
 
 
 def test_the_example_environment_file_key_is_refused(clean_env, monkeypatch):
-    [line] = [line for line in open(".env.example").read().splitlines() if "SECRET_KEY=" in line]
+    [line] = [line for line in Path(".env.example").read_text().splitlines() if "SECRET_KEY=" in line]
     monkeypatch.setenv("SECRET_KEY", line.split("=", 1)[1])
     with pytest.raises(ConfigurationError):
         create_app()

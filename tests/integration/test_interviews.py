@@ -62,7 +62,9 @@ def started_ago(app, attempt_id, seconds: float) -> None:
 
 def answers_of(app, attempt_id) -> list[Answer]:
     with app.app_context():
-        return db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.position)).all()
+        return db.session.scalars(
+            sa.select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.position)
+        ).all()
 
 
 # --- starting ---------------------------------------------------------------------------------
@@ -104,8 +106,13 @@ def test_an_empty_time_limit_gives_three_minutes_a_question(app, client, user, b
 
 @pytest.mark.parametrize(
     ("count", "minutes", "message"),
-    [(0, 5, "Choose 1 to 20 questions."), (21, 5, "Choose 1 to 20 questions."), (2, 0, "Choose 1 to 120 minutes."),
-     (2, 121, "Choose 1 to 120 minutes."), ("", 5, "Enter how many questions you want.")],
+    [
+        (0, 5, "Choose 1 to 20 questions."),
+        (21, 5, "Choose 1 to 20 questions."),
+        (2, 0, "Choose 1 to 120 minutes."),
+        (2, 121, "Choose 1 to 120 minutes."),
+        ("", 5, "Enter how many questions you want."),
+    ],
 )
 def test_out_of_range_choices_are_refused_with_a_message(app, client, user, bank, count, minutes, message):
     response = start(client, count=count, minutes=minutes)
@@ -165,10 +172,16 @@ def test_autosave_stores_the_text_and_counts_revisions(app, client, user, bank):
     assert second.json["revision"] == 2
     saved = answers_of(app, attempt.id)[0]
     assert (saved.text, saved.revision, saved.flagged, saved.seconds_spent) == (
-        "Cosine similarity of normalised vectors", 2, True, 17)
+        "Cosine similarity of normalised vectors",
+        2,
+        True,
+        17,
+    )
     assert saved.saved_at.tzinfo is UTC
     # The page shows the saved text after a reload.
-    assert "Cosine similarity of normalised vectors" in client.get(f"/attempts/{attempt.id}/questions/1").get_data(as_text=True)
+    assert "Cosine similarity of normalised vectors" in client.get(f"/attempts/{attempt.id}/questions/1").get_data(
+        as_text=True
+    )
 
 
 def test_a_stale_revision_is_refused_with_the_newer_text_and_overwrites_nothing(app, client, user, bank):
@@ -201,8 +214,10 @@ def test_after_the_deadline_no_question_page_opens_and_a_posted_form_is_the_last
     attempt = only_attempt(app)
     token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
     move_deadline(app, attempt.id, -10)
-    posted = client.post(f"/attempts/{attempt.id}/questions/1",
-                         data={"text": "sent as the bell rang", "revision": 0, "action": "next", "csrf_token": token})
+    posted = client.post(
+        f"/attempts/{attempt.id}/questions/1",
+        data={"text": "sent as the bell rang", "revision": 0, "action": "next", "csrf_token": token},
+    )
     assert posted.headers["Location"] == f"/attempts/{attempt.id}"
     closed = only_attempt(app)
     assert closed.state == AttemptState.TIMED_OUT
@@ -246,8 +261,14 @@ def test_the_plain_form_saves_and_moves_between_questions(app, client, user, ban
     token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
     response = client.post(
         f"/attempts/{attempt.id}/questions/1",
-        data={"text": "line one\r\nline two", "revision": 0, "flagged": "y", "action": "next", "csrf_token": token,
-              "opened_at": f"{datetime.now(UTC).timestamp() - 40:.0f}"},
+        data={
+            "text": "line one\r\nline two",
+            "revision": 0,
+            "flagged": "y",
+            "action": "next",
+            "csrf_token": token,
+            "opened_at": f"{datetime.now(UTC).timestamp() - 40:.0f}",
+        },
     )
     assert response.headers["Location"] == f"/attempts/{attempt.id}/questions/2"
     saved = answers_of(app, attempt.id)[0]
@@ -281,8 +302,10 @@ def test_the_same_text_saved_twice_from_one_page_is_not_a_conflict(app, client, 
     attempt = only_attempt(app)
     autosave(client, attempt.id, 1, "same words", 0)
     token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
-    response = client.post(f"/attempts/{attempt.id}/questions/1",
-                           data={"text": "same words", "revision": 0, "action": "next", "csrf_token": token})
+    response = client.post(
+        f"/attempts/{attempt.id}/questions/1",
+        data={"text": "same words", "revision": 0, "action": "next", "csrf_token": token},
+    )
     assert response.status_code == 302
     assert answers_of(app, attempt.id)[0].revision == 1
 
@@ -299,7 +322,9 @@ def test_a_save_that_loses_the_race_to_the_same_text_is_not_a_conflict(app, user
         with app.app_context():
             other = db.session.get(Attempt, attempt.id)
             assert interviews.save_answer(other.answers[0], "newer words", 1, datetime.now(UTC), 60).status == "saved"
-        assert interviews.save_answer(attempt.answers[0], "different words", 1, datetime.now(UTC), 60).status == "conflict"
+        assert (
+            interviews.save_answer(attempt.answers[0], "different words", 1, datetime.now(UTC), 60).status == "conflict"
+        )
 
 
 def test_resending_an_old_text_after_another_tab_changed_it_is_a_conflict(app, user, bank):
@@ -324,8 +349,10 @@ def test_too_long_answers_are_refused_with_a_message_and_change_nothing(app, cli
     assert reply.status_code == 413
     assert "Shorten it to save" in reply.json["error"]
     token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
-    page = client.post(f"/attempts/{attempt.id}/questions/1",
-                       data={"text": "y" * (limit + 1), "revision": 0, "action": "save", "csrf_token": token})
+    page = client.post(
+        f"/attempts/{attempt.id}/questions/1",
+        data={"text": "y" * (limit + 1), "revision": 0, "action": "save", "csrf_token": token},
+    )
     assert page.status_code == 422
     assert f"the limit is {limit:,}" in page.get_data(as_text=True)
     assert answers_of(app, attempt.id)[0].revision == 0
@@ -344,8 +371,11 @@ def test_autosave_when_signed_out_answers_401_in_json(app, client, user, bank, a
     attempt = only_attempt(app)
     token = csrf_token(client, "/")
     auth.logout()
-    reply = client.post(f"/attempts/{attempt.id}/answers/1", json={"text": "x", "revision": 0},
-                        headers={"X-CSRFToken": token, "Accept": "application/json"})
+    reply = client.post(
+        f"/attempts/{attempt.id}/answers/1",
+        json={"text": "x", "revision": 0},
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
     assert reply.status_code in (400, 401)  # the CSRF token went with the old session
     assert answers_of(app, attempt.id)[0].text == ""
 
@@ -358,8 +388,9 @@ def test_submitting_with_unanswered_questions_asks_first(app, client, user, bank
     attempt = only_attempt(app)
     autosave(client, attempt.id, 1, "only the first", 0)
     token = csrf_token(client, f"/attempts/{attempt.id}/questions/2")
-    response = client.post(f"/attempts/{attempt.id}/questions/2",
-                           data={"text": "", "revision": 0, "action": "submit", "csrf_token": token})
+    response = client.post(
+        f"/attempts/{attempt.id}/questions/2", data={"text": "", "revision": 0, "action": "submit", "csrf_token": token}
+    )
     assert response.headers["Location"] == f"/attempts/{attempt.id}/submit"
     confirm = client.get(f"/attempts/{attempt.id}/submit").get_data(as_text=True)
     assert "You have answered 1 of 2 questions." in confirm
@@ -377,8 +408,10 @@ def test_submitting_with_every_question_answered_needs_no_confirmation(app, clie
     start(client, count=1)
     attempt = only_attempt(app)
     token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
-    response = client.post(f"/attempts/{attempt.id}/questions/1",
-                           data={"text": "All done.", "revision": 0, "action": "submit", "csrf_token": token})
+    response = client.post(
+        f"/attempts/{attempt.id}/questions/1",
+        data={"text": "All done.", "revision": 0, "action": "submit", "csrf_token": token},
+    )
     assert response.headers["Location"] == f"/attempts/{attempt.id}"
     assert only_attempt(app).state == AttemptState.SUBMITTED
 
@@ -448,7 +481,11 @@ def test_another_users_attempt_is_404_everywhere(app, client, user, bank):
         ("get", f"/attempts/{attempt.id}/status", {}),
         ("get", f"/attempts/{attempt.id}/submit", {}),
         ("get", f"/attempts/{attempt.id}", {}),
-        ("post", f"/attempts/{attempt.id}/answers/1", {"json": {"text": "eve", "revision": 0}, "headers": {"X-CSRFToken": token}}),
+        (
+            "post",
+            f"/attempts/{attempt.id}/answers/1",
+            {"json": {"text": "eve", "revision": 0}, "headers": {"X-CSRFToken": token}},
+        ),
         ("post", f"/attempts/{attempt.id}/submit", {"data": {"csrf_token": token}}),
         ("post", f"/attempts/{attempt.id}/questions/1", {"data": {"csrf_token": token, "text": "eve", "revision": 0}}),
     ]:
@@ -472,7 +509,10 @@ def test_the_csrf_token_outlives_a_two_hour_interview(app, client, user, bank, m
     token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 119 * 60)  # the token's clock, at minute 119
-    reply = client.post(f"/attempts/{attempt.id}/answers/1", json={"text": "still saving", "revision": 0},
-                        headers={"X-CSRFToken": token})
+    reply = client.post(
+        f"/attempts/{attempt.id}/answers/1",
+        json={"text": "still saving", "revision": 0},
+        headers={"X-CSRFToken": token},
+    )
     assert reply.status_code == 200
     assert answers_of(app, attempt.id)[0].text == "still saving"

@@ -24,7 +24,9 @@ def bank(app):
     add_bank(app, categories=2, per_category=3)
 
 
-def finished_attempt(app, user_id, texts: list[str], *, when: datetime | None = None, categories=None, late=None) -> int:
+def finished_attempt(
+    app, user_id, texts: list[str], *, when: datetime | None = None, categories=None, late=None
+) -> int:
     """An attempt answered with `texts` (one per question) and submitted."""
     when = when or datetime.now(UTC) - timedelta(minutes=10)
     with app.app_context():
@@ -126,7 +128,10 @@ def test_nobody_rates_or_reads_another_users_attempt(app, client, user, bank):
     token = csrf_token(other, "/")
     assert other.get(f"/attempts/{attempt_id}").status_code == 404
     assert other.get(f"/attempts/{attempt_id}/export.md").status_code == 404
-    assert other.post(f"/attempts/{attempt_id}/answers/1/rating", data={"a1-grade": 4, "csrf_token": token}).status_code == 404
+    assert (
+        other.post(f"/attempts/{attempt_id}/answers/1/rating", data={"a1-grade": 4, "csrf_token": token}).status_code
+        == 404
+    )
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Rating.id))) == 0
     data = other.get("/account/export.json").json
@@ -258,7 +263,9 @@ def count_statements(app):
         sa.event.remove(engine, "before_cursor_execute", before)
 
 
-@pytest.mark.parametrize("url", ["/attempts/", "/progress", "/attempts/{last}", "/questions/{question}/history", "/account/export.json"])
+@pytest.mark.parametrize(
+    "url", ["/attempts/", "/progress", "/attempts/{last}", "/questions/{question}/history", "/account/export.json"]
+)
 def test_pages_issue_a_fixed_number_of_statements(app, client, user, bank, url):
     def statements(attempts: int) -> int:
         last = None

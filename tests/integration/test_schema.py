@@ -20,12 +20,24 @@ def test_migrations_build_exactly_the_schema_the_models_describe(app):
 def make_attempt(started: datetime) -> tuple[Attempt, Question]:
     user = User(email="u@example.com", password_hash="x")
     category = Category(slug="c", name="C")
-    question = Question(slug="q", prompt="Original prompt?", reference_answer="Original answer.",
-                        key_points=["k1", "k2", "k3"], category=category)
+    question = Question(
+        slug="q",
+        prompt="Original prompt?",
+        reference_answer="Original answer.",
+        key_points=["k1", "k2", "k3"],
+        category=category,
+    )
     attempt = Attempt(user=user, started_at=started, deadline=started + timedelta(minutes=5), time_limit_seconds=300)
     attempt.answers.append(
-        Answer(position=0, question=question, category_id=None, category_name=category.name,
-               prompt=question.prompt, reference_answer=question.reference_answer, key_points=question.key_points)
+        Answer(
+            position=0,
+            question=question,
+            category_id=None,
+            category_name=category.name,
+            prompt=question.prompt,
+            reference_answer=question.reference_answer,
+            key_points=question.key_points,
+        )
     )
     db.session.add_all([user, attempt])
     db.session.commit()

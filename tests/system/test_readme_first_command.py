@@ -23,7 +23,9 @@ def project_files() -> list[str]:
     """What a fresh clone holds: tracked files plus new ones not ignored."""
     listing = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     return [name for name in listing.split("\0") if name and (ROOT / name).is_file()]
 
@@ -50,7 +52,10 @@ def installed(tmp_path_factory):
     python = venv / "bin" / "python"
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", "."],
-        cwd=clone, capture_output=True, text=True, timeout=900,
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert install.returncode == 0, install.stderr[-3000:]
     return clone, venv / "bin" / "rehearse"
@@ -59,10 +64,18 @@ def installed(tmp_path_factory):
 def test_rehearse_serve_prepares_the_database_loads_the_bank_and_serves(installed):
     clone, rehearse = installed
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "REHEARSE_ENV", "REHEARSE_INSTANCE_PATH")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "SECRET_KEY", "REHEARSE_ENV", "REHEARSE_INSTANCE_PATH")
+    }
     server = subprocess.Popen(
         [str(rehearse), "serve", "--port", str(port)],
-        cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=clone,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         lines = []

@@ -50,7 +50,13 @@ def test_toml_category_is_read_with_its_questions():
     ("broken", "line", "problem"),
     [
         (GOOD.replace('difficulty = "easy"', 'difficulty = "trivial"'), 7, "difficulty must be one of"),
-        (GOOD.replace('key_points = ["term to postings list", "merge postings", "skip pointers"]', "key_points = []"), 7, "0 key points"),
+        (
+            GOOD.replace(
+                'key_points = ["term to postings list", "merge postings", "skip pointers"]', "key_points = []"
+            ),
+            7,
+            "0 key points",
+        ),
         (GOOD.replace('prompt = "What is an inverted index?"', ""), 7, "'prompt' is missing"),
         (GOOD.replace('slug = "inverted-index"', 'slug = "Inverted Index"'), 7, "lower-case words"),
         (GOOD.replace('name = "Search"', "name = "), 4, "not valid TOML"),
@@ -103,7 +109,11 @@ def test_plain_text_layout_reads_each_question_and_ignores_surrounding_prose():
     ("text", "line", "problem"),
     [
         ("Question 1\nWhat?\nQuestion 2\nWhy?\nAnswer:\nBecause.", 1, "Question 1 has no 'Answer:' line"),
-        ("Question 1\nWhat?\nAnswer:\nThis.\nQuestion 3\nWhy?\nAnswer:\nThat.", 5, "expected Question 2, found Question 3"),
+        (
+            "Question 1\nWhat?\nAnswer:\nThis.\nQuestion 3\nWhy?\nAnswer:\nThat.",
+            5,
+            "expected Question 2, found Question 3",
+        ),
         ("Question 1\n\nAnswer:\nThis.", 1, "no question text"),
         ("Question 1\nWhat?\nAnswer:\n", 1, "empty answer"),
         ("Question 1\nWhat?\nAnswer:\nA.\nQuestion 2\nWhat?\nAnswer:\nB.", 5, "repeats Question 1"),

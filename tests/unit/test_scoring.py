@@ -1,6 +1,7 @@
 """Behaviour of the answer scorer (app/scoring.py): what it credits, what it refuses to credit,
 and the shape of what it returns to the review page."""
 
+import itertools
 import json
 import math
 
@@ -293,8 +294,8 @@ def test_highlight_spans_are_sorted_and_merged_where_terms_overlap():
     answer = "Approximate nearest neighbour search beats exact nearest-neighbour search."
     spans = highlight_spans(answer, ["neighbour search", "nearest neighbour", "exact", "Approximate nearest"])
     assert spans == sorted(spans)
-    assert all(end <= start for (_, end), (start, _) in zip(spans, spans[1:], strict=False))
-    assert answer[spans[0][0]:spans[0][1]] == "Approximate nearest neighbour search"
+    assert all(end <= start for (_, end), (start, _) in itertools.pairwise(spans))
+    assert answer[spans[0][0] : spans[0][1]] == "Approximate nearest neighbour search"
     assert (answer.index("exact"), answer.index("exact") + 5) in spans
 
 

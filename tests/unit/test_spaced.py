@@ -6,8 +6,8 @@ from app.models import Grade
 from app.spaced import (
     LAPSED,
     LATER,
-    NEW,
     NEVER_SEEN,
+    NEW,
     OVERDUE,
     Review,
     grade_from_score,
@@ -25,7 +25,16 @@ def days(n: float) -> datetime:
 
 def test_unrated_answers_are_graded_from_their_score():
     assert [grade_from_score(s) for s in (None, 0.0, 0.34, 0.35, 0.59, 0.6, 0.84, 0.85, 1.0)] == [
-        Grade.AGAIN, Grade.AGAIN, Grade.AGAIN, Grade.HARD, Grade.HARD, Grade.GOOD, Grade.GOOD, Grade.EASY, Grade.EASY]
+        Grade.AGAIN,
+        Grade.AGAIN,
+        Grade.AGAIN,
+        Grade.HARD,
+        Grade.HARD,
+        Grade.GOOD,
+        Grade.GOOD,
+        Grade.EASY,
+        Grade.EASY,
+    ]
 
 
 def test_good_reviews_space_out_and_easy_ones_faster():

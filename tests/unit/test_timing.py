@@ -31,7 +31,7 @@ def test_default_minutes_is_three_per_question_within_limits(count, minutes):
 
 
 def test_deadline_is_start_plus_the_limit():
-    assert DEADLINE == datetime(2026, 5, 4, 9, 10, tzinfo=UTC)
+    assert datetime(2026, 5, 4, 9, 10, tzinfo=UTC) == DEADLINE
 
 
 def test_remaining_counts_down_and_stops_at_zero():
@@ -48,8 +48,15 @@ def test_expired_from_the_deadline_on():
 
 @pytest.mark.parametrize(
     ("offset", "window"),
-    [(-60, SaveWindow.OPEN), (-0.001, SaveWindow.OPEN), (0, SaveWindow.GRACE), (59.9, SaveWindow.GRACE),
-     (60, SaveWindow.GRACE), (60.001, SaveWindow.LATE), (86400, SaveWindow.LATE)],
+    [
+        (-60, SaveWindow.OPEN),
+        (-0.001, SaveWindow.OPEN),
+        (0, SaveWindow.GRACE),
+        (59.9, SaveWindow.GRACE),
+        (60, SaveWindow.GRACE),
+        (60.001, SaveWindow.LATE),
+        (86400, SaveWindow.LATE),
+    ],
 )
 def test_save_window_before_during_and_after_grace(offset, window):
     assert save_window(DEADLINE, at(offset), grace_seconds=60) == window
@@ -72,6 +79,8 @@ def test_time_used_stops_at_the_deadline():
     assert (late.seconds, late.fraction) == (600, 1.0)
 
 
-@pytest.mark.parametrize(("reported", "elapsed", "kept"), [(12.7, 100, 12), (-5, 100, 0), (90, 30, 30), (10_000, 10_000, 300)])
+@pytest.mark.parametrize(
+    ("reported", "elapsed", "kept"), [(12.7, 100, 12), (-5, 100, 0), (90, 30, 30), (10_000, 10_000, 300)]
+)
 def test_seconds_spent_are_kept_plausible(reported, elapsed, kept):
     assert clamp_seconds_spent(reported, elapsed) == kept
