@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from flask import Flask
 from markupsafe import Markup
 
+from .markdown import render_markdown
 from .scoring import Score, highlight_spans
 
 
@@ -70,6 +71,7 @@ def explain(detail: dict) -> list[str]:
 def register_filters(app: Flask) -> None:
     app.add_template_global(explain)
     app.add_template_filter(highlighted)
+    app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(clock)
     app.add_template_filter(when)
     app.add_template_filter(day)
