@@ -99,17 +99,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def blueprints(app: Flask) -> None:
+    from .account import bp as account_bp
+    from .attempts import bp as attempts_bp
     from .auth.routes import bp as auth_bp
     from .bank.routes import bp as bank_bp
-    from .interview.routes import bp as interview_bp
     from .main.routes import bp as main_bp
-    from .review.routes import bp as review_bp
+    from .progress import bp as progress_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(bank_bp, url_prefix="/bank")
-    app.register_blueprint(interview_bp, url_prefix="/attempts")
-    app.register_blueprint(review_bp)
+    app.register_blueprint(attempts_bp, url_prefix="/attempts")
+    app.register_blueprint(progress_bp)
+    app.register_blueprint(account_bp, url_prefix="/account")
 
     from .cli import register_commands
 

@@ -294,3 +294,17 @@ def test_the_review_issues_a_fixed_number_of_statements_however_many_answers(app
         return counter["n"]
 
     assert statements([GOOD]) == statements([GOOD, "a", "b", "", "c", GOOD])
+
+
+def test_the_answers_address_of_an_attempt_leads_to_its_pages(app, client, user, bank):
+    """The review page names it for the script that sends drafts left in the browser."""
+    attempt_id = finished_attempt(app, user.id, [GOOD])
+    html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert f'data-answers-url="/attempts/{attempt_id}/answers/"' in html
+    assert client.get(f"/attempts/{attempt_id}/answers/").headers["Location"] == f"/attempts/{attempt_id}"
+    with app.app_context():
+        open_id = interviews.start_attempt(user.id, None, 1, 5, datetime.now(UTC), 60).id
+    assert client.get(f"/attempts/{open_id}/answers/").headers["Location"] == f"/attempts/{open_id}/resume"
+    other = app.test_client()
+    AuthActions(other).register(email="eve@example.com")
+    assert other.get(f"/attempts/{attempt_id}/answers/").status_code == 404

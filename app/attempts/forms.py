@@ -1,11 +1,23 @@
+"""The forms of an attempt: start one, answer a question, confirm a change, rate an answer."""
+
 from __future__ import annotations
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectMultipleField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..models import Grade
+from ..spaced import GRADE_NAMES
 from ..timing import MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES, MIN_QUESTIONS
 
 
@@ -67,3 +79,19 @@ class ConfirmForm(FlaskForm):
 
 class PracticeForm(FlaskForm):
     question_count = _question_count("Questions")
+
+
+NOTE_MAX = 2000
+
+
+class RatingForm(FlaskForm):
+    grade = RadioField(
+        "How did it go?",
+        choices=[SelectChoice(int(g), f"{int(g)} · {GRADE_NAMES[g].capitalize()}") for g in Grade],
+        coerce=int,
+        validators=[InputRequired(message="Choose again, hard, good or easy.")],
+    )
+    note = TextAreaField(
+        "Private note",
+        validators=[Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX:,} characters.")],
+    )

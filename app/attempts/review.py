@@ -1,0 +1,108 @@
+"""After an interview: the review of an attempt, its ratings, its Markdown export, and the list
+of the user's attempts."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from ..models import Answer, Attempt, Grade
+from ..services import exports, interviews, progress, ratings
+from ..spaced import GRADE_NAMES
+from .blueprint import bp, now, own_attempt
+from .forms import RatingForm
+from .summary import summarise
+
+
+def _reviewable_attempt(attempt_id: int) -> Attempt:
+    """The user's attempt (404 otherwise) with answers and ratings, closed if its time is up."""
+    attempt = own_attempt(attempt_id, selectinload(Attempt.answers).selectinload(Answer.rating))
+    interviews.close_if_expired(attempt, now())
+    return attempt
+
+
+@bp.route("/")
+@login_required
+def history():
+    """My attempts: newest first, 20 a page, optionally one category only."""
+    category_id = request.args.get("category", type=int)
+    page = progress.attempts_page(current_user.id, request.args.get("page", 1, type=int), category_id=category_id)
+    return render_template(
+        "attempts/history.html",
+        page=page,
+        categories=progress.categories_answered(current_user.id),
+        category_id=category_id,
+    )
+
+
+@bp.route("/<int:attempt_id>")
+@login_required
+def review(attempt_id: int):
+    """The review of a closed attempt; an open one sends back to its questions."""
+    attempt = _reviewable_attempt(attempt_id)
+    if attempt.is_open:
+        return redirect(url_for(".resume", attempt_id=attempt.id))
+    return render_template(
+        "attempts/review.html",
+        attempt=attempt,
+        summary=summarise(attempt),
+        used=attempt.time_used,
+        forms={a.id: RatingForm(prefix=f"a{a.position + 1}", data=_rating_data(a)) for a in attempt.answers},
+        grade_names=GRADE_NAMES,
+    )
+
+
+def _rating_data(answer: Answer) -> dict:
+    return {"grade": answer.rating.grade, "note": answer.rating.note} if answer.rating else {}
+
+
+@bp.route("/<int:attempt_id>/answers/")
+@login_required
+def answers(attempt_id: int):
+    """The answers of an attempt are read on its pages: the review, or the questions while it is
+    open. (Each answer's own address, below this one, takes the autosave.)"""
+    attempt = own_attempt(attempt_id)
+    return redirect(url_for(".resume" if attempt.is_open else ".review", attempt_id=attempt.id))
+
+
+@bp.route("/<int:attempt_id>/answers/<int:number>/rating", methods=["POST"])
+@login_required
+def rate(attempt_id: int, number: int):
+    """Save the user's grade (and note) of one answer. JSON replies for the page's script."""
+    attempt = _reviewable_attempt(attempt_id)
+    if not 1 <= number <= len(attempt.answers):
+        abort(404)
+    answer = attempt.answers[number - 1]
+    form = RatingForm(prefix=f"a{number}")
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if not form.validate_on_submit():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        if wants_json:
+            return {"error": message}, 422
+        flash(message, "error")
+        return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
+    try:
+        rating = ratings.rate_answer(attempt, answer, Grade(form.grade.data), form.note.data or "")
+    except ratings.RatingRefused as exc:
+        if wants_json:
+            return {"error": str(exc)}, 409
+        flash(str(exc), "error")
+        return redirect(url_for(".resume", attempt_id=attempt.id))
+    if wants_json:
+        return {"grade": rating.grade, "name": GRADE_NAMES[rating.grade], "note": rating.note}
+    flash(f"Rated question {number}: {GRADE_NAMES[rating.grade]}.", "success")
+    return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
+
+
+@bp.route("/<int:attempt_id>/export.md")
+@login_required
+def export_markdown(attempt_id: int):
+    attempt = _reviewable_attempt(attempt_id)
+    if attempt.is_open:
+        abort(404)
+    return Response(
+        exports.attempt_markdown(attempt),
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'attachment; filename="rehearse-attempt-{attempt.id}.md"'},
+    )

@@ -1,1 +1,0 @@
-"""Taking a timed interview: start, answer with autosave, submit."""

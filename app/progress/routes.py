@@ -1,0 +1,57 @@
+"""Progress pages: /progress and each question's history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from ..charts import line_chart
+from ..extensions import db
+from ..models import Question
+from ..services import progress
+from ..spaced import GRADE_NAMES, due_count
+
+bp = Blueprint("progress", __name__)
+
+CHART_CATEGORIES = 5  # beyond this many lines a chart stops being readable; the table has all
+
+
+def _chartable(series: dict) -> dict:
+    """The overall line and the categories answered most often."""
+    overall, *categories = series.items()
+    busiest = sorted(categories, key=lambda item: -len(item[1]))[:CHART_CATEGORIES]
+    return dict([overall, *sorted(busiest)])
+
+
+@bp.route("/progress")
+@login_required
+def index():
+    """Score over time, overall and per category, and the weakest questions."""
+    now = datetime.now(UTC)
+    series = progress.score_series(current_user.id)
+    chart = line_chart({name: [(p.at, p.value) for p in points] for name, points in _chartable(series).items()})
+    past = progress.reviews(current_user.id)
+    schedules = progress.schedules(past)
+    return render_template(
+        "progress/index.html",
+        chart=chart,
+        series=series,
+        weakest=progress.weakest(current_user.id, schedules),
+        due=due_count(list(schedules.values()), now),
+        grade_names=GRADE_NAMES,
+    )
+
+
+@bp.route("/questions/<int:question_id>/history")
+@login_required
+def question_history(question_id: int):
+    """Every time the user answered one question, with scores and ratings. 404 for an unknown question."""
+    question = db.get_or_404(Question, question_id)
+    return render_template(
+        "progress/question_history.html",
+        question=question,
+        past=progress.question_history(current_user.id, question_id),
+        grade_names=GRADE_NAMES,
+    )

@@ -1,1 +1,0 @@
-"""After an interview: the review of an attempt."""
