@@ -149,7 +149,7 @@ class Attempt(db.Model):
     state: Mapped[str] = mapped_column(sa.String(16), default=AttemptState.IN_PROGRESS.value)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deadline: Mapped[datetime] = mapped_column(UTCDateTime)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     time_limit_seconds: Mapped[int]
     score: Mapped[float | None]
     scorer_version: Mapped[str | None] = mapped_column(sa.String(20))
@@ -168,7 +168,7 @@ class Attempt(db.Model):
 
     @property
     def time_used(self) -> TimeUsed:
-        return time_used(self.started_at, self.submitted_at or self.deadline, self.deadline)
+        return time_used(self.started_at, self.closed_at or self.deadline, self.deadline)
 
     @property
     def unanswered(self) -> list[Answer]:

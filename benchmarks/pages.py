@@ -49,7 +49,7 @@ def fill(app, user_id: int) -> int:
                     "state": "submitted",
                     "started_at": began,
                     "deadline": began + timedelta(minutes=30),
-                    "submitted_at": began + timedelta(minutes=25),
+                    "closed_at": began + timedelta(minutes=25),
                     "time_limit_seconds": 1800,
                     "score": rng.random(),
                     "scorer_version": SCORER_VERSION,

@@ -75,7 +75,7 @@ def user_data(user: User) -> dict[str, Any]:
                 "state": a.state,
                 "started_at": iso(a.started_at),
                 "deadline": iso(a.deadline),
-                "submitted_at": iso(a.submitted_at),
+                "closed_at": iso(a.closed_at),
                 "time_limit_seconds": a.time_limit_seconds,
                 "score": a.score,
                 "scorer_version": a.scorer_version,

@@ -295,7 +295,7 @@ def _close(attempt: Attempt, state: AttemptState, now: datetime) -> bool:
     result = db.session.execute(
         sa.update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
-        .values(state=state, submitted_at=now)
+        .values(state=state, closed_at=now)
     )
     db.session.commit()
     db.session.refresh(attempt)

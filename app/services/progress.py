@@ -43,7 +43,7 @@ def categories_answered(user_id: int) -> list[tuple[int, str]]:
 class PastAnswer:
     attempt_id: int
     position: int
-    submitted_at: datetime
+    closed_at: datetime
     text: str
     score: float | None
     grade: int | None
@@ -62,21 +62,21 @@ def _bank_answers(user_id: int, *columns) -> sa.Select:
 def question_history(user_id: int, question_id: int) -> list[PastAnswer]:
     """Every closed-attempt answer of this user to this question, newest first."""
     rows = db.session.execute(
-        _bank_answers(user_id, Answer, Attempt.submitted_at, Rating.grade, Rating.note)
+        _bank_answers(user_id, Answer, Attempt.closed_at, Rating.grade, Rating.note)
         .outerjoin(Rating, Rating.answer_id == Answer.id)
         .where(Answer.question_id == question_id)
-        .order_by(Attempt.submitted_at.desc())
+        .order_by(Attempt.closed_at.desc())
     ).all()
     return [
-        PastAnswer(a.attempt_id, a.position, submitted_at, a.text, a.score, grade, note or "")
-        for a, submitted_at, grade, note in rows
+        PastAnswer(a.attempt_id, a.position, closed_at, a.text, a.score, grade, note or "")
+        for a, closed_at, grade, note in rows
     ]
 
 
 def reviews(user_id: int) -> dict[int, list[Review]]:
     """Each answered question's reviews: the user's rating, or a grade from the score."""
     rows = db.session.execute(
-        _bank_answers(user_id, Answer.question_id, Attempt.submitted_at, Answer.score, Rating.grade).outerjoin(
+        _bank_answers(user_id, Answer.question_id, Attempt.closed_at, Answer.score, Rating.grade).outerjoin(
             Rating, Rating.answer_id == Answer.id
         )
     ).all()
@@ -160,9 +160,7 @@ def score_series(user_id: int) -> dict[str, list[Point]]:
     """Score over time: "All categories" per attempt, and each category's mean within an attempt."""
     closed = (Attempt.user_id == user_id, Attempt.state.in_(CLOSED), Attempt.score.is_not(None))
     overall = db.session.execute(
-        sa.select(Attempt.id, Attempt.submitted_at, Attempt.score)
-        .where(*closed)
-        .order_by(Attempt.submitted_at, Attempt.id)
+        sa.select(Attempt.id, Attempt.closed_at, Attempt.score).where(*closed).order_by(Attempt.closed_at, Attempt.id)
     ).all()
     by_category = db.session.execute(
         sa.select(Answer.category_name, Attempt.id, sa.func.avg(sa.func.coalesce(Answer.score, 0.0)))

@@ -401,7 +401,7 @@ def test_submitting_with_unanswered_questions_asks_first(app, client, user, bank
     review = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert "only the first" in review and "SECRET-REFERENCE" in review and "Not answered." in review
     closed = only_attempt(app)
-    assert closed.state == AttemptState.SUBMITTED and closed.submitted_at is not None
+    assert closed.state == AttemptState.SUBMITTED and closed.closed_at is not None
 
 
 def test_submitting_with_every_question_answered_needs_no_confirmation(app, client, user, bank):
