@@ -28,14 +28,14 @@ def create_app(config: str | None = None, overrides: Mapping[str, object] | None
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import register
+    from . import factory
 
-    register.settings(app)
-    register.extensions(app)
-    register.blueprints(app)
-    register.errors(app)
-    register.security_headers(app)
-    register.template_helpers(app)
+    factory.settings(app)
+    factory.extensions(app)
+    factory.blueprints(app)
+    factory.errors(app)
+    factory.security_headers(app)
+    factory.template_helpers(app)
     return app
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -10,6 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from .choices import AttemptState, Difficulty
+from .choices import Grade as Grade  # re-exported: the models' modules name it with them
 from .extensions import db
 from .timing import TimeUsed, time_used
 
@@ -36,27 +37,6 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Difficulty(enum.StrEnum):
-    EASY = "easy"
-    MEDIUM = "medium"
-    HARD = "hard"
-
-
-class AttemptState(enum.StrEnum):
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"  # the user submitted it
-    TIMED_OUT = "timed_out"  # closed by the server after the deadline and its grace window
-
-
-class Grade(enum.IntEnum):
-    """The user's own grade of an answer, as in Anki."""
-
-    AGAIN = 1
-    HARD = 2
-    GOOD = 3
-    EASY = 4
 
 
 class User(UserMixin, db.Model):
@@ -165,6 +145,10 @@ class Attempt(db.Model):
     @property
     def is_open(self) -> bool:
         return self.state == AttemptState.IN_PROGRESS
+
+    @property
+    def state_label(self) -> str:
+        return AttemptState(self.state).label
 
     @property
     def time_used(self) -> TimeUsed:

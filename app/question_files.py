@@ -16,7 +16,8 @@ from pathlib import Path
 
 import tomli_w
 
-DIFFICULTIES = ("easy", "medium", "hard")
+from .choices import Difficulty
+
 MIN_KEY_POINTS, MAX_KEY_POINTS = 1, 6
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -36,7 +37,7 @@ class QuestionData:
     prompt: str
     answer: str
     key_points: list[str]
-    difficulty: str = "medium"
+    difficulty: str = Difficulty.MEDIUM.value
     tags: list[str] = field(default_factory=list)
 
 
@@ -181,10 +182,10 @@ def _question(raw: object, source: str, line: int | None, what: str) -> Question
         raise BankFileError(
             source, line, f"{what}: has {len(key_points)} key points; give {MIN_KEY_POINTS} to {MAX_KEY_POINTS}"
         )
-    difficulty = raw.get("difficulty", "medium")
-    if difficulty not in DIFFICULTIES:
+    difficulty = raw.get("difficulty", Difficulty.MEDIUM.value)
+    if difficulty not in {d.value for d in Difficulty}:
         raise BankFileError(
-            source, line, f"{what}: difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}"
+            source, line, f"{what}: difficulty must be one of {', '.join(Difficulty)}, not {difficulty!r}"
         )
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):

@@ -1,7 +1,7 @@
 """Spaced repetition of questions, after Anki's SM-2 variant. Pure functions: `now` is passed in.
 
-Each time a user answers a question counts as a review. Its grade is the user's own rating
-(again / hard / good / easy) or, when they did not rate it, one derived from the answer's score.
+Each time a user answers a question in an interview is a recall of it. Its grade is the user's own
+rating (again / hard / good / easy) or, when they did not rate it, one derived from the answer's score.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .models import Grade
+from .choices import Grade
 
 START_EASE = 2.5
 MIN_EASE = 1.3
-GRADE_NAMES = {Grade.AGAIN: "again", Grade.HARD: "hard", Grade.GOOD: "good", Grade.EASY: "easy"}
 
 
 def grade_from_score(score: float | None) -> Grade:
@@ -29,14 +28,14 @@ def grade_from_score(score: float | None) -> Grade:
 
 
 @dataclass(frozen=True)
-class Review:
+class Recall:
     at: datetime
     grade: Grade
 
 
 @dataclass(frozen=True)
 class Schedule:
-    reviews: int
+    recalls: int
     lapses: int
     ease: float
     interval_days: float
@@ -45,45 +44,45 @@ class Schedule:
     due: datetime | None  # None: never seen
 
     def overdue_ratio(self, now: datetime) -> float:
-        """How late the review is, relative to its interval (0 when not due)."""
+        """How late the next recall is, relative to its interval (0 when not due)."""
         if self.due is None or now < self.due:
             return 0.0
         return (now - self.due).total_seconds() / 86400 / max(self.interval_days, 1.0)
 
 
-NEVER_SEEN = Schedule(reviews=0, lapses=0, ease=START_EASE, interval_days=0.0, last_grade=None, last_at=None, due=None)
+NEVER_SEEN = Schedule(recalls=0, lapses=0, ease=START_EASE, interval_days=0.0, last_grade=None, last_at=None, due=None)
 
 
-def schedule(reviews: Iterable[Review]) -> Schedule:
-    """The state after replaying reviews in time order."""
+def schedule(recalls: Iterable[Recall]) -> Schedule:
+    """The state after replaying recalls in time order."""
     state = NEVER_SEEN
-    for review in sorted(reviews, key=lambda r: r.at):
-        state = _step(state, review)
+    for recall in sorted(recalls, key=lambda r: r.at):
+        state = _step(state, recall)
     return state
 
 
-def _step(state: Schedule, review: Review) -> Schedule:
+def _step(state: Schedule, recall: Recall) -> Schedule:
     ease, interval, lapses = state.ease, state.interval_days, state.lapses
-    if review.grade == Grade.AGAIN:
+    if recall.grade == Grade.AGAIN:
         lapses += 1
         ease = max(MIN_EASE, ease - 0.2)
         interval = 0.0  # due again at once
-    elif review.grade == Grade.HARD:
+    elif recall.grade == Grade.HARD:
         ease = max(MIN_EASE, ease - 0.15)
         interval = max(1.0, interval * 1.2)
-    elif review.grade == Grade.GOOD:
+    elif recall.grade == Grade.GOOD:
         interval = 1.0 if interval < 1 else (3.0 if interval < 3 else interval * ease)
     else:
         ease += 0.15
         interval = 4.0 if interval < 1 else interval * ease * 1.3
     return Schedule(
-        reviews=state.reviews + 1,
+        recalls=state.recalls + 1,
         lapses=lapses,
         ease=round(ease, 3),
         interval_days=round(interval, 3),
-        last_grade=review.grade,
-        last_at=review.at,
-        due=review.at + timedelta(days=interval),
+        last_grade=recall.grade,
+        last_at=recall.at,
+        due=recall.at + timedelta(days=interval),
     )
 
 

@@ -43,6 +43,6 @@ def to_review(attempt: Attempt) -> Response:
 def closed_by_the_clock(attempt: Attempt) -> bool:
     """Close the attempt if its deadline has passed (telling the user so). True when it is
     not open any more, for whatever reason."""
-    if interviews.close_if_expired(attempt, now()):
+    if interviews.close_at_deadline(attempt, now()):
         flash("Time is up. Your interview was submitted with the answers you saved.", "info")
     return not attempt.is_open

@@ -16,8 +16,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..choices import GRADE_NAMES
 from ..models import Grade
-from ..spaced import GRADE_NAMES
 from ..timing import MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES, MIN_QUESTIONS
 
 

@@ -7,9 +7,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from ..choices import GRADE_NAMES
 from ..models import Answer, Attempt, Grade
 from ..services import exports, interviews, progress, ratings
-from ..spaced import GRADE_NAMES
 from .blueprint import bp, now, own_attempt
 from .forms import RatingForm
 from .summary import summarise
@@ -18,7 +18,7 @@ from .summary import summarise
 def _reviewable_attempt(attempt_id: int) -> Attempt:
     """The user's attempt (404 otherwise) with answers and ratings, closed if its time is up."""
     attempt = own_attempt(attempt_id, selectinload(Attempt.answers).selectinload(Answer.rating))
-    interviews.close_if_expired(attempt, now())
+    interviews.close_at_deadline(attempt, now())
     return attempt
 
 

@@ -148,7 +148,7 @@ def status(attempt_id: int):
     """The server's view of the clock, for a page that was asleep or hidden."""
     attempt = own_attempt(attempt_id)
     moment = now()
-    interviews.close_if_overdue(attempt, moment, grace())
+    interviews.close_after_grace(attempt, moment, grace())
     return {
         "state": attempt.state,
         "remaining_seconds": remaining_seconds(attempt.deadline, moment),

@@ -8,10 +8,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ..charts import line_chart
+from ..choices import GRADE_NAMES
 from ..extensions import db
 from ..models import Question
 from ..services import progress
-from ..spaced import GRADE_NAMES, due_count
+from ..spaced import due_count
 
 bp = Blueprint("progress", __name__)
 
@@ -32,7 +33,7 @@ def index():
     now = datetime.now(UTC)
     series = progress.score_series(current_user.id)
     chart = line_chart({name: [(p.at, p.value) for p in points] for name, points in _chartable(series).items()})
-    past = progress.reviews(current_user.id)
+    past = progress.recalls(current_user.id)
     schedules = progress.schedules(past)
     return render_template(
         "progress/index.html",

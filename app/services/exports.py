@@ -7,9 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..choices import GRADE_NAMES
 from ..extensions import db
 from ..models import Answer, Attempt, User
-from ..spaced import GRADE_NAMES
 
 
 def _percent(value: float | None) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import contains_eager
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Question
 from ..timing import SaveWindow, clamp_seconds_spent, deadline_for, is_expired, is_overdue, save_window
-from . import grading
+from . import scores
 
 
 class InterviewError(Exception):
@@ -51,7 +51,7 @@ def open_attempt(user_id: int, now: datetime, grace_seconds: int) -> Attempt | N
     attempt = db.session.scalar(
         sa.select(Attempt).where(Attempt.user_id == user_id, Attempt.state == AttemptState.IN_PROGRESS)
     )
-    if attempt is not None and close_if_overdue(attempt, now, grace_seconds):
+    if attempt is not None and close_after_grace(attempt, now, grace_seconds):
         return None
     return attempt
 
@@ -189,7 +189,7 @@ def save_answer(
     attempt = answer.attempt
     text = text.replace("\r\n", "\n")  # browsers post CRLF; scripts send LF: the same text
     if attempt.is_open and save_window(attempt.deadline, now, grace_seconds) is SaveWindow.LATE:
-        close_if_overdue(attempt, now, grace_seconds)
+        close_after_grace(attempt, now, grace_seconds)
     if not attempt.is_open:
         return _keep_late(answer, text, now)
 
@@ -274,17 +274,19 @@ def submit_attempt(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
     return _close(attempt, state, now)
 
 
-def close_if_expired(attempt: Attempt, now: datetime) -> bool:
-    """Close an open attempt whose deadline has passed. For pages: no question is shown, and no
-    form accepted, after the deadline; the grace window is only for saves already in flight."""
+def close_at_deadline(attempt: Attempt, now: datetime) -> bool:
+    """The rule for pages: close an open attempt once its deadline has passed, so that no
+    question is shown and no form accepted after it (the grace window is only for saves that
+    were already on their way)."""
     if attempt.is_open and is_expired(attempt.deadline, now):
         _close(attempt, AttemptState.TIMED_OUT, now)
         return True
     return False
 
 
-def close_if_overdue(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
-    """Close an open attempt whose grace window has passed, with the answers saved so far."""
+def close_after_grace(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
+    """The rule for saves and the scheduler: close an open attempt once the grace window after
+    its deadline has passed (saves in flight count until then), with the answers saved so far."""
     if attempt.is_open and is_overdue(attempt.deadline, now, grace_seconds):
         _close(attempt, AttemptState.TIMED_OUT, now)
         return True
@@ -301,7 +303,7 @@ def _close(attempt: Attempt, state: AttemptState, now: datetime) -> bool:
     db.session.refresh(attempt)
     if result.rowcount != 1:
         return False
-    grading.grade_attempt(attempt)
+    scores.score_attempt(attempt)
     return True
 
 
@@ -310,4 +312,4 @@ def close_overdue(now: datetime, grace_seconds: int) -> int:
     candidates = db.session.scalars(
         sa.select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < now)
     ).all()
-    return sum(close_if_overdue(attempt, now, grace_seconds) for attempt in candidates)
+    return sum(close_after_grace(attempt, now, grace_seconds) for attempt in candidates)

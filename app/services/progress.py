@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Grade, Question, Rating
-from ..spaced import NEVER_SEEN, Review, Schedule, grade_from_score, practice_order, schedule
+from ..spaced import NEVER_SEEN, Recall, Schedule, grade_from_score, practice_order, schedule
 
 CLOSED = (AttemptState.SUBMITTED, AttemptState.TIMED_OUT)
 
@@ -73,28 +73,28 @@ def question_history(user_id: int, question_id: int) -> list[PastAnswer]:
     ]
 
 
-def reviews(user_id: int) -> dict[int, list[Review]]:
-    """Each answered question's reviews: the user's rating, or a grade from the score."""
+def recalls(user_id: int) -> dict[int, list[Recall]]:
+    """Each answered question's recalls: the user's rating, or a grade from the score."""
     rows = db.session.execute(
         _bank_answers(user_id, Answer.question_id, Attempt.closed_at, Answer.score, Rating.grade).outerjoin(
             Rating, Rating.answer_id == Answer.id
         )
     ).all()
-    reviews: dict[int, list[Review]] = defaultdict(list)
+    found: dict[int, list[Recall]] = defaultdict(list)
     for question_id, at, score, grade in rows:
-        reviews[question_id].append(Review(at, Grade(grade) if grade else grade_from_score(score)))
-    return reviews
+        found[question_id].append(Recall(at, Grade(grade) if grade else grade_from_score(score)))
+    return found
 
 
-def schedules(past: dict[int, list[Review]]) -> dict[int, Schedule]:
-    """The practice schedule of every question in the bank, from the user's reviews."""
+def schedules(past: dict[int, list[Recall]]) -> dict[int, Schedule]:
+    """The practice schedule of every question in the bank, from the user's recalls."""
     ids = db.session.scalars(sa.select(Question.id)).all()
     return {qid: schedule(past.get(qid, ())) for qid in ids}
 
 
 def practice_questions(user_id: int, now: datetime, count: int) -> list[int]:
     """The `count` questions most due for practice: lapses, then overdue, then never seen."""
-    return practice_order(schedules(reviews(user_id)), now)[:count]
+    return practice_order(schedules(recalls(user_id)), now)[:count]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.register import ConfigurationError
+from app.factory import ConfigurationError
 
 
 @pytest.fixture

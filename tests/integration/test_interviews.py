@@ -252,6 +252,7 @@ def test_text_after_the_grace_window_is_kept_as_late_and_not_scored(app, client,
         assert answer.score_detail is not None and closed.scorer_version
     review = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert "Arrived late" in review and "on time, and more after the bell" in review
+    assert "Time ran out ·" in review
 
 
 def test_the_plain_form_saves_and_moves_between_questions(app, client, user, bank):

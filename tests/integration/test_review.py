@@ -185,6 +185,7 @@ def test_history_lists_attempts_newest_first_paginated_and_filtered(app, client,
     dates = re.findall(r"(\d\d \w\w\w \d{4}), \d\d:\d\d UTC</time></a>", first)
     assert len(dates) == 20
     assert dates[0] == (base + timedelta(days=21)).strftime("%d %b %Y")
+    assert first.split("<tbody>")[1].count("<td>Submitted</td>") == 20
     second = client.get("/attempts/?page=2").get_data(as_text=True)
     assert len(re.findall(r"UTC</time></a>", second)) == 2
     filtered = client.get(f"/attempts/?category={cat0}").get_data(as_text=True)

@@ -9,7 +9,7 @@ from app.spaced import (
     NEVER_SEEN,
     NEW,
     OVERDUE,
-    Review,
+    Recall,
     grade_from_score,
     practice_group,
     practice_order,
@@ -37,34 +37,34 @@ def test_unrated_answers_are_graded_from_their_score():
     ]
 
 
-def test_good_reviews_space_out_and_easy_ones_faster():
-    good = schedule([Review(days(0), Grade.GOOD), Review(days(1), Grade.GOOD), Review(days(4), Grade.GOOD)])
+def test_good_recalls_space_out_and_easy_ones_faster():
+    good = schedule([Recall(days(0), Grade.GOOD), Recall(days(1), Grade.GOOD), Recall(days(4), Grade.GOOD)])
     assert [good.interval_days, good.due] == [7.5, days(11.5)]
-    easy = schedule([Review(days(0), Grade.EASY), Review(days(4), Grade.EASY)])
+    easy = schedule([Recall(days(0), Grade.EASY), Recall(days(4), Grade.EASY)])
     assert easy.interval_days > good.interval_days
     assert easy.ease > good.ease == 2.5
 
 
 def test_again_is_a_lapse_due_at_once_and_lowers_ease():
-    state = schedule([Review(days(0), Grade.GOOD), Review(days(1), Grade.GOOD), Review(days(4), Grade.AGAIN)])
+    state = schedule([Recall(days(0), Grade.GOOD), Recall(days(1), Grade.GOOD), Recall(days(4), Grade.AGAIN)])
     assert (state.lapses, state.interval_days, state.due, state.ease) == (1, 0.0, days(4), 2.3)
     assert practice_group(state, days(4)) == LAPSED
 
 
-def test_reviews_are_replayed_in_time_order():
-    shuffled = [Review(days(4), Grade.AGAIN), Review(days(0), Grade.GOOD)]
+def test_recalls_are_replayed_in_time_order():
+    shuffled = [Recall(days(4), Grade.AGAIN), Recall(days(0), Grade.GOOD)]
     assert schedule(shuffled).last_grade == Grade.AGAIN
 
 
 def test_practice_order_is_lapsed_then_overdue_then_new_then_later():
     now = days(30)
     schedules = {
-        1: schedule([Review(days(0), Grade.EASY)]),  # due day 4: overdue by 26 days on a 4-day interval
+        1: schedule([Recall(days(0), Grade.EASY)]),  # due day 4: overdue by 26 days on a 4-day interval
         2: NEVER_SEEN,
-        3: schedule([Review(days(29), Grade.GOOD), Review(days(29.5), Grade.GOOD)]),  # due day 32.5
-        4: schedule([Review(days(28), Grade.AGAIN)]),
-        5: schedule([Review(days(20), Grade.GOOD), Review(days(21), Grade.GOOD)]),  # due day 24, mildly overdue
-        6: schedule([Review(days(1), Grade.AGAIN), Review(days(2), Grade.AGAIN)]),  # two lapses
+        3: schedule([Recall(days(29), Grade.GOOD), Recall(days(29.5), Grade.GOOD)]),  # due day 32.5
+        4: schedule([Recall(days(28), Grade.AGAIN)]),
+        5: schedule([Recall(days(20), Grade.GOOD), Recall(days(21), Grade.GOOD)]),  # due day 24, mildly overdue
+        6: schedule([Recall(days(1), Grade.AGAIN), Recall(days(2), Grade.AGAIN)]),  # two lapses
     }
     assert [practice_group(schedules[i], now) for i in range(1, 7)] == [OVERDUE, NEW, LATER, LAPSED, OVERDUE, LAPSED]
     assert practice_order(schedules, now) == [6, 4, 1, 5, 2, 3]

@@ -8,7 +8,7 @@ from ..models import Attempt
 from ..scoring import SCORER_VERSION, score_answer
 
 
-def grade_attempt(attempt: Attempt) -> None:
+def score_attempt(attempt: Attempt) -> None:
     """Score every answer from its saved text (late text is never scored) and the attempt as
     the mean, unanswered questions counting as zero."""
     for answer in attempt.answers:

@@ -1,4 +1,5 @@
-"""The steps of create_app, one function each."""
+"""The steps of create_app, one function each: settings, extensions, blueprints, error pages,
+security headers, template helpers."""
 
 from __future__ import annotations
 
