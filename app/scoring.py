@@ -1,91 +1,127 @@
 """Score an interview answer against the reference answer and its key points.
 
-How a score is made (every number is a module constant below):
+    score = score_answer(reference, answer, key_points, prompt=question)
+    score.value                       # in [0, 1]
+    score.key_points[i].status        # "covered", "partly", "missed" or "contradicted"
+    score.key_points[i].evidence      # (start, end) of the answer's sentence(s) that decided it
+    score.key_points[i].reference_span  # (start, end) of the reference passage it comes from
+    score.explain()                   # the sum, in words, with the same numbers as the statuses
+    score.to_dict() / Score.from_dict(d)   # what is stored; reads kp-1 scores too
 
-1. Each text is cut into words, and each word is normalised: lower case, American spelling
-   ("quantised" -> "quantized"), Snowball stem ("quantized"/"quantization" -> "quantiz").
-   Stop words and filler ("the", "basically") are dropped and never count as a match.
-2. Known phrases and abbreviations of the field (app/scoring_terms.py) are recognised and
-   become one term, so "ANN" matches "approximate nearest neighbour", "RAM" matches "memory".
-   When the answer uses an abbreviation, the words of its expansion count as said too. A
-   number with a unit ("0.74 to 0.81", "40%", "25 ms") counts as a measured result.
-3. Key-point coverage: the weighted share of a key point's terms that the answer contains, in
-   any order (common words of the field weigh less). Words that the question itself uses (the
-   prompt) count only as far as the answer also has the key point's other words, fully once it
-   has PROMPT_EVIDENCE_AT of them: repeating "MRR" from "Explain recall@k, MRR and nDCG" earns
-   nothing by itself, "MRR rewards the rank of the first relevant result" earns it all.
-   A key point is shown as covered from COVERED_AT; its credit is full at FULL_CREDIT_AT, since
-   a paraphrase seldom repeats every word, and rises steeply before that (CREDIT_CURVE), since
-   an interviewer credits a point half made more than half.
-4. Overlap with the reference: the share of the reference answer's terms (less the prompt's) in
-   the answer, full at REFERENCE_FULL_AT. It credits relevant detail that the key points do not
-   spell out. With no key points it is the whole score.
-5. Penalties, each a share of the score so far:
-   - padding: when most of a long answer's content words have nothing to do with the question,
-     the reference, the key points or the field's term table;
-   - keyword list: when the answer is a bare list of terms (few function words), or nothing but
-     the key points' own words pasted back. The points still count; the missing explanation
-     costs up to LIST_MAX_PENALTY of the score.
+How a score is made:
 
-Lexical matching has limits: it cannot tell a correct statement from a wrong one that uses the
-same words, and a paraphrase with none of the key point's words or listed synonyms is missed.
+1. Every text is read by app/scoring_text.py: words normalised (American spelling, Snowball
+   stem), the field's phrases and abbreviations recognised as one term (the term table is the
+   data file app/data/scoring_terms.toml), sentences found, and for each term whether a
+   negation reaches it and which way a direction word moves it.
+2. Each key point is looked for in every sentence of the answer, and every two neighbouring
+   sentences: its coverage there is the weighted share of its terms present (words of the
+   question count only once the key point's own words are there). The best passage is its
+   evidence. A passage that states the key point with the opposite polarity, direction or
+   roles (app/scoring_meaning.py) contradicts it instead of covering it. A sentence that is the
+   key point pasted back covers it only partly. A key point that asks for a measured result
+   needs a number tied to a measure.
+3. Status: covered from `covered_at`, partly from `partly_at` (worth `partly_credit`), else
+   missed; contradicted when the best passage that says the opposite would cover it.
+4. The key-point part is the credit of the best key points over the number the question asks
+   for: all of them, or the number the prompt names ("state at least 4"); for key points
+   derived from the reference answer, a share of them.
+5. The reference part is the share of the reference answer's terms (less the question's) that
+   the answer uses, full at `reference_full_at`.
+6. Penalties, each a share of the score so far: contradicted key points, padding with
+   unrelated words, and a bare list of terms.
 
-Pure: no Flask, no database, no network; deterministic for a given SCORER_VERSION.
+The constants are in app/data/scoring_params.toml: the weights and thresholds are fitted on
+public graded answers by benchmarks/scoring/fit.py. Pure: no Flask, no database, no network;
+deterministic for a given SCORER_VERSION.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
+import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any
 
-import snowballstemmer
+from app.scoring_key_points import asked_count, derive_claims, derive_key_points
+from app.scoring_meaning import REASONS, disagreement
+from app.scoring_terms import read_data
+from app.scoring_text import MEASURED, Text, Unit, analyse
+from app.scoring_text import words as analyse_words
 
-from app.scoring_terms import (
-    ABBREVIATIONS,
-    BRITISH_PREFIXES,
-    GENERIC_WORDS,
-    ISE_EXCEPTIONS,
-    JOIN_PREFIXES,
-    STEM_ALIASES,
-    STOP_WORDS,
-    SYNONYMS,
-    WORD_STEMS,
-)
+__all__ = [
+    "SCORER_VERSION",
+    "KeyPointResult",
+    "Params",
+    "Score",
+    "derive_key_points",
+    "highlight_spans",
+    "score_answer",
+]
 
-SCORER_VERSION = "kp-1"
+SCORER_VERSION = "kp-2"
+PARAMS_FILE = "scoring_params.toml"
 
-# How the parts are weighted when the question has key points.
-KEY_POINT_WEIGHT = 0.6
-REFERENCE_WEIGHT = 0.4
-
-COVERED_AT = 0.5  # a key point with at least this coverage is shown as covered
-FULL_CREDIT_AT = 0.75  # coverage at which a key point earns full credit
-REFERENCE_FULL_AT = 0.3  # share of the reference's terms that earns full overlap credit
-PARTIAL_PHRASE_CREDIT = 0.5  # a phrase not found whole, but some of its words are
-CREDIT_CURVE = 0.75  # exponent < 1 makes credit concave in the share of terms found
-PROMPT_EVIDENCE_AT = 0.5  # share of a key point's own words that unlocks its prompt words
-
-GENERIC_WEIGHT = 0.5  # weight of common words of the field ("model", "embedding")
-
-PADDING_MIN_WORDS = 20  # shorter answers are not judged for padding
-PADDING_FREE_SHARE = 0.55  # up to this share of unrelated content words costs nothing
-PADDING_MAX_PENALTY = 0.7  # share of the score lost when nearly everything is unrelated
-
-LIST_MIN_WORDS = 6
-LIST_STOP_SHARE = 0.2  # below this share of function words, the answer reads as a term list
-LIST_NOVEL_SHARE = 0.25  # below this share of words beyond the key points' own, it is a paste
-LIST_MAX_PENALTY = 0.3
+COVERED = "covered"
+PARTLY = "partly"
+MISSED = "missed"
+CONTRADICTED = "contradicted"
+STATUSES = (COVERED, PARTLY, MISSED, CONTRADICTED)
+PASTED_REASON = "the key point's own words, pasted back without an explanation"
 
 LABELS = {
-    "key_point_coverage": "key-point coverage",
+    "key_point_coverage": "key points",
     "reference_overlap": "overlap with the reference answer",
+    "contradiction_penalty": "saying the opposite of a key point",
     "padding_penalty": "padding with unrelated words",
     "keyword_list_penalty": "listing terms without explaining them",
 }
+
+_WINDOW_FLOOR = 0.2  # passages with less coverage than this are not checked for meaning
+_OPPOSITE_AT = 0.5  # a passage saying the opposite with this coverage earns no reference overlap
+
+
+@dataclass(frozen=True)
+class Params:
+    """The scorer's constants (app/data/scoring_params.toml)."""
+
+    generic_weight: float
+    partial_phrase_credit: float
+    prompt_evidence_at: float
+    polarity_at: float
+    min_polarity_terms: int
+    derived_polarity_terms: int
+    padding_min_words: int
+    padding_free_share: float
+    padding_max_penalty: float
+    list_min_words: int
+    list_stop_share: float
+    list_novel_share: float
+    list_max_penalty: float
+    key_point_weight: float
+    reference_weight: float
+    covered_at: float
+    partly_at: float
+    partly_credit: float
+    reference_full_at: float
+    credit_curve: float
+    derived_required_share: float
+    contradiction_penalty: float
+
+    @classmethod
+    def from_toml(cls, data: dict[str, Any]) -> Params:
+        values = {**data["rules"], **data["fitted"]}
+        return cls(**{f.name: values[f.name] for f in fields(cls)})
+
+    def with_values(self, **changes: Any) -> Params:
+        return replace(self, **changes)
+
+
+PARAMS = Params.from_toml(tomllib.loads(read_data(PARAMS_FILE).decode("utf-8")))
 
 
 # --------------------------------------------------------------------------- results
@@ -93,10 +129,34 @@ LABELS = {
 
 @dataclass(frozen=True)
 class KeyPointResult:
+    """What the scorer found for one key point.
+
+    `status` is covered, partly, missed or contradicted (`covered` is kept as a flag for
+    readers of kp-1 scores). `evidence` is the (start, end) of the answer's passage that
+    covered or contradicted it, `evidence_text` that passage; `reference_span` the (start, end)
+    of the reference answer's passage that the key point comes from; `reason` says why it is
+    contradicted or only partly covered; `derived` that the scorer derived the key point from the
+    reference answer because the question had none.
+    """
+
     text: str
     covered: bool
     coverage: float
     matched_terms: tuple[str, ...] = ()
+    status: str = ""
+    evidence: tuple[int, int] | None = None
+    evidence_text: str = ""
+    reference_span: tuple[int, int] | None = None
+    reason: str = ""
+    derived: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            object.__setattr__(self, "status", COVERED if self.covered else MISSED)
+
+    @property
+    def contradicted(self) -> bool:
+        return self.status == CONTRADICTED
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,15 +164,29 @@ class KeyPointResult:
             "covered": self.covered,
             "coverage": self.coverage,
             "matched_terms": list(self.matched_terms),
+            "status": self.status,
+            "evidence": list(self.evidence) if self.evidence else None,
+            "evidence_text": self.evidence_text,
+            "reference_span": list(self.reference_span) if self.reference_span else None,
+            "reason": self.reason,
+            "derived": self.derived,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> KeyPointResult:
+        evidence = d.get("evidence")
+        reference = d.get("reference_span")
         return cls(
             text=d["text"],
             covered=bool(d["covered"]),
             coverage=float(d["coverage"]),
             matched_terms=tuple(d.get("matched_terms", ())),
+            status=str(d.get("status") or ""),
+            evidence=(int(evidence[0]), int(evidence[1])) if evidence else None,
+            evidence_text=str(d.get("evidence_text", "")),
+            reference_span=(int(reference[0]), int(reference[1])) if reference else None,
+            reason=str(d.get("reason", "")),
+            derived=bool(d.get("derived", False)),
         )
 
 
@@ -122,6 +196,7 @@ class Score:
 
     `parts` are the measures in [0, 1] (a penalty's part is the amount it removes), `weights`
     what each is multiplied by, and `components` the products, which add up to `value`.
+    `required` is how many key points the question asks for (0 in kp-1 scores).
     """
 
     value: float
@@ -131,14 +206,34 @@ class Score:
     parts: dict[str, float] = field(default_factory=dict, hash=False)
     weights: dict[str, float] = field(default_factory=dict, hash=False)
     version: str = SCORER_VERSION
+    required: int = 0
+    derived_key_points: bool = False
 
     @property
     def covered(self) -> list[str]:
-        return [kp.text for kp in self.key_points if kp.covered]
+        return [kp.text for kp in self.key_points if kp.status == COVERED]
+
+    @property
+    def partly(self) -> list[str]:
+        return [kp.text for kp in self.key_points if kp.status == PARTLY]
 
     @property
     def missed(self) -> list[str]:
-        return [kp.text for kp in self.key_points if not kp.covered]
+        return [kp.text for kp in self.key_points if kp.status in (MISSED, PARTLY)]
+
+    @property
+    def contradicted(self) -> list[str]:
+        return [kp.text for kp in self.key_points if kp.status == CONTRADICTED]
+
+    def key_point_summary(self) -> str:
+        """'4 of 6 key points covered, 1 partly, 1 contradicted' — the heading's numbers."""
+        n = len(self.key_points)
+        text = f"{len(self.covered)} of {n} key point{'s' if n != 1 else ''} covered"
+        if self.partly:
+            text += f", {len(self.partly)} partly"
+        if self.contradicted:
+            text += f", {len(self.contradicted)} contradicted"
+        return text
 
     def explain(self) -> list[str]:
         """One line per component, in words, for the review page."""
@@ -146,11 +241,22 @@ class Score:
         for name, contribution in self.components.items():
             label = LABELS.get(name, name.replace("_", " "))
             weight = self.weights.get(name, 1.0)
+            part = self.parts.get(name, 0.0)
             if weight < 0:
                 lines.append(f"minus {abs(contribution):.2f} for {label}")
+            elif name == "key_point_coverage" and self.required:
+                lines.append(f"{self._key_point_sum()} = {part:.2f} × {weight:.2f} = {contribution:.2f}")
             else:
-                lines.append(f"{label} {self.parts.get(name, 0.0):.2f} × {weight:.2f} = {contribution:.2f}")
+                if name == "key_point_coverage":
+                    label = "key-point coverage"
+                lines.append(f"{label} {part:.2f} × {weight:.2f} = {contribution:.2f}")
         return lines
+
+    def _key_point_sum(self) -> str:
+        credit = sum(_credit_of(kp.status, self.parts.get("partly_credit", 0.5)) for kp in self.key_points)
+        credit = min(credit, float(self.required))
+        asked = "" if self.required == len(self.key_points) else f" (the question asks for {self.required})"
+        return f"key points: {self.key_point_summary()}{asked}: {credit:g} of {self.required}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,6 +267,8 @@ class Score:
             "components": dict(self.components),
             "parts": dict(self.parts),
             "weights": dict(self.weights),
+            "required": self.required,
+            "derived_key_points": self.derived_key_points,
         }
 
     @classmethod
@@ -173,376 +281,412 @@ class Score:
             parts={k: float(v) for k, v in d.get("parts", {}).items()},
             weights={k: float(v) for k, v in d.get("weights", {}).items()},
             version=str(d.get("version", SCORER_VERSION)),
+            required=int(d.get("required", 0)),
+            derived_key_points=bool(d.get("derived_key_points", False)),
         )
 
 
-# --------------------------------------------------------------------------- words
-
-_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_ISE_RE = re.compile(r"^(\w{4,})is(e|es|ed|ing|er|ers|ation|ations|able)$")
-_YSE_RE = re.compile(r"^(\w{3,})ys(e|es|ed|ing|er|ers)$")
-_MULTIPLIER_WORDS = frozenset({"times", "fold"})
-# A number with a unit, a percentage or a decimal: evidence of a measured result.
-_QUANTITY_RE = re.compile(
-    r"\d(?:[\d.,]*\d)?\s*(?:%|percent\b|pp\b|points?\b|x\b|ms\b|milliseconds?\b|seconds?\b|"
-    r"hours?\b|days?\b|gb\b|mb\b|qps\b)|\b0\.\d+|\bfrom\s+\d[\d.,]*\s+to\s+\d",
-    re.IGNORECASE,
-)
-
-# snowballstemmer runs the Snowball algorithms in pure Python, or through PyStemmer's C build
-# of the same algorithms when that is installed: same stems, a hundred times faster.
-_STEMMER = snowballstemmer.stemmer("english")
+def _credit_of(status: str, partly_credit: float) -> float:
+    return 1.0 if status == COVERED else partly_credit if status == PARTLY else 0.0
 
 
-_BRITISH_PREFIX_RE = re.compile("^(?:" + "|".join(sorted(BRITISH_PREFIXES, key=len, reverse=True)) + ")")
-
-
-def _american_spelling(word: str) -> str:
-    british = _BRITISH_PREFIX_RE.match(word)
-    if british:
-        return BRITISH_PREFIXES[british.group()] + word[british.end() :]
-    if word not in ISE_EXCEPTIONS:
-        word = _ISE_RE.sub(r"\1iz\2", word)
-        word = _YSE_RE.sub(r"\1yz\2", word)
-    return word
-
-
-@lru_cache(maxsize=65536)
-def _normalise(word: str) -> str:
-    """The comparable form of one word, or "" for a stop word."""
-    word = word.lower().replace("’", "'")
-    if word in STOP_WORDS:
-        return ""
-    if word.endswith("'s"):
-        word = word[:-2]
-    word = word.replace("'", "")
-    if not word or word in STOP_WORDS:
-        return ""
-    word = _american_spelling(word)
-    stem = WORD_STEMS.get(word) or _STEMMER.stemWord(word)
-    return STEM_ALIASES.get(stem, stem)
+# --------------------------------------------------------------------------- measuring
 
 
 @dataclass(frozen=True)
-class _Word:
-    norm: str  # "" for a stop word
-    start: int
-    end: int
-    low: str  # the word in lower case
+class PointMeasure:
+    """The evidence for one key point, before the thresholds turn it into a status."""
 
-    @property
-    def key(self) -> str:
-        """How the word takes part in a phrase: stop words by their own spelling."""
-        return self.norm or "'" + self.low
-
-
-def _words(text: str) -> list[_Word]:
-    """The words of `text` with their offsets, compounds like "pre-trained" joined."""
-    raw = [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
-    words: list[_Word] = []
-    i = 0
-    while i < len(raw):
-        token, start, end = raw[i]
-        nxt = raw[i + 1] if i + 1 < len(raw) else None
-        low = token.lower()
-        if nxt and low in JOIN_PREFIXES and text[end : nxt[1]] == "-":
-            # "pre-trained" is the word "pretrained", not "pre" and "trained"
-            token, end = low + nxt[0], nxt[2]
-            i += 1
-        elif nxt and low.isdigit() and nxt[0].lower() in _MULTIPLIER_WORDS:
-            # "32 times smaller" says the same as "32x smaller"
-            token, end = low + "x", nxt[2]
-            i += 1
-        words.append(_Word(_normalise(token), start, end, token.lower()))
-        i += 1
-    return words
-
-
-def _is_content(norm: str) -> bool:
-    # Single letters ("k" in "recall@k") only count inside a known phrase such as "k-NN".
-    return bool(norm) and not norm.startswith("'") and (len(norm) > 1 or norm.isdigit())
-
-
-# --------------------------------------------------------------------------- term table
-
-
-def _phrase_key(phrase: str) -> tuple[str, ...]:
-    return tuple(w.key for w in _words(phrase))
-
-
-def _concept_name(phrase: str) -> str:
-    return "~" + "_".join(k.lstrip("'") for k in _phrase_key(phrase))
-
-
-def _build_phrase_table() -> tuple[dict[tuple[str, ...], str], dict[str, frozenset[str]], dict[str, tuple[int, ...]]]:
-    """Map each normalised variant to its concept; note what abbreviations imply."""
-    table: dict[tuple[str, ...], str] = {}
-    implied: dict[str, frozenset[str]] = {}
-
-    def add(concept: str, variant: str) -> None:
-        key = _phrase_key(variant)
-        # A variant made only of stop words, or one letter alone, would match everywhere;
-        # letters together ("q k v", "o n") are specific enough.
-        letters_only = len(key) > 1 and all(not k.startswith("'") for k in key)
-        if not (letters_only or any(_is_content(k) for k in key)):
-            return
-        table.setdefault(key, concept)  # the first group to claim a variant keeps it
-
-    for abbreviation, expansions in ABBREVIATIONS.items():
-        concept = "~" + abbreviation
-        add(concept, abbreviation)
-        for expansion in expansions:
-            add(concept, expansion)
-        implied[concept] = frozenset(n for n in _phrase_key(expansions[0]) if _is_content(n))
-    for group in SYNONYMS:
-        for variant in group:
-            add(_concept_name(group[0]), variant)
-    # For each first word, the lengths of the phrases that start with it, longest first.
-    lengths: dict[str, set[int]] = {}
-    for key in table:
-        lengths.setdefault(key[0], set()).add(len(key))
-    return table, implied, {w: tuple(sorted(ls, reverse=True)) for w, ls in lengths.items()}
-
-
-_PHRASES, _IMPLIED, _PHRASE_LENGTHS = _build_phrase_table()
-_MEASURED_CONCEPT = _concept_name("measurable")  # what a number with a unit also says
-
-
-# --------------------------------------------------------------------------- analysis
+    text: str
+    derived: bool
+    agree: float  # coverage by the best passage that does not say the opposite
+    agree_window: tuple[int, ...]
+    against: float  # coverage by the best passage that says the opposite
+    against_window: tuple[int, ...]
+    against_kind: str
+    pasted: bool  # a sentence of the answer is this key point pasted back
+    matched: tuple[str, ...]  # the answer's words in the evidence
+    reference_span: tuple[int, int] | None
 
 
 @dataclass(frozen=True)
-class _Unit:
-    """One content word, or one recognised phrase, of a text."""
+class Measures:
+    """Everything the score is computed from (benchmarks/scoring/fit.py fits on these)."""
 
-    primary: str  # what a key point asks for: a concept ("~ann") or a stem
-    features: frozenset[str]  # everything this unit counts as in an answer
-    own: tuple[str, ...]  # stems of its own words, for partial credit of a phrase
-    start: int  # offsets in the text; -1 for a marker that is no word of it
-    end: int
-
-    @property
-    def in_text(self) -> bool:
-        return self.start >= 0
-
-    @property
-    def numeric(self) -> bool:
-        return self.primary.isdigit()
+    points: tuple[PointMeasure, ...]
+    overlap: float
+    overlap_words: tuple[str, ...]
+    list_likeness: float
+    unrelated: float
+    asked: int | None
+    derived: bool
+    empty: bool
+    sentences: tuple[tuple[int, int], ...]
+    answer: str
 
 
-@dataclass(frozen=True)
-class _Text:
-    units: tuple[_Unit, ...]
-    word_count: int
-    stop_count: int
-    features: frozenset[str]
+def _extra(synonyms: Sequence[Sequence[str]] | None) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(g) for g in synonyms or () if len(g) > 1)
 
 
-@lru_cache(maxsize=2048)
-def _analyse(text: str) -> _Text:
-    words = _words(text)
-    keys = [w.key for w in words]
-    units: list[_Unit] = []
-    i = 0
-    while i < len(words):
-        # The longest known phrase starting here, else the word itself.
-        for length in _PHRASE_LENGTHS.get(keys[i], ()):
-            concept = i + length <= len(keys) and _PHRASES.get(tuple(keys[i : i + length]))
-            if concept:
-                own = tuple(k for k in keys[i : i + length] if _is_content(k))
-                feats = frozenset((concept, *own, *_IMPLIED.get(concept, ())))
-                units.append(_Unit(concept, feats, own, words[i].start, words[i + length - 1].end))
-                i += length
-                break
-        else:
-            w = words[i]
-            if _is_content(w.norm):
-                units.append(_Unit(w.norm, frozenset((w.norm,)), (w.norm,), w.start, w.end))
-            i += 1
-    if _QUANTITY_RE.search(text):
-        units.append(_Unit(_MEASURED_CONCEPT, frozenset((_MEASURED_CONCEPT,)), (), -1, -1))
-    features = frozenset(f for u in units for f in u.features)
-    stop_count = sum(1 for w in words if not w.norm)
-    return _Text(tuple(units), len(words), stop_count, features)
+def _analyse(text: str, extra: tuple[tuple[str, ...], ...], key_point: bool = False) -> Text:
+    return analyse(_with_synonyms(text, extra), key_point) if extra else analyse(text, key_point)
 
 
-def _term_weight(unit: _Unit) -> float:
-    if unit.own and all(_is_generic(n) for n in unit.own):
-        return GENERIC_WEIGHT
-    return 1.0
+@lru_cache(maxsize=256)
+def _synonym_pattern(extra: tuple[tuple[str, ...], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    canonical = {v.lower(): min(group, key=len) for group in extra for v in group}
+    body = "|".join(re.escape(v) for v in sorted(canonical, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE), canonical
 
 
-@lru_cache(maxsize=1)
-def _generic_stems() -> frozenset[str]:
-    return frozenset(_normalise(w) for w in GENERIC_WORDS)
+def _with_synonyms(text: str, extra: tuple[tuple[str, ...], ...]) -> str:
+    """`text` with each per-question synonym written as the shortest member of its group, padded
+    to the same length so that every offset stays where it was."""
+    pattern, canonical = _synonym_pattern(extra)
+
+    def swap(m: re.Match[str]) -> str:
+        word = canonical[m.group().lower()]
+        return word + " " * (len(m.group()) - len(word))
+
+    return pattern.sub(swap, text)
 
 
-def _is_generic(norm: str) -> bool:
-    return norm in _generic_stems()
-
-
-# --------------------------------------------------------------------------- matching
-
-
-def _surfaces(answer: str, text: _Text, feature: str) -> list[str]:
-    """The answer's own words that carry `feature`, as written."""
-    return [answer[u.start : u.end] for u in text.units if feature in u.features and u.in_text]
-
-
-def _key_point_terms(key_point: str) -> list[_Unit]:
-    seen: dict[str, _Unit] = {}
-    for unit in _analyse(key_point).units:
-        if unit.in_text:  # the measured-result marker is for answers only
-            seen.setdefault(unit.primary, unit)
+def _terms(key_point: Text) -> list[Unit]:
+    seen: dict[str, Unit] = {}
+    for unit in key_point.units:
+        seen.setdefault(unit.primary, unit)
     return list(seen.values())
 
 
-def _match_term(term: _Unit, answer: str, text: _Text) -> tuple[float, list[str]]:
-    if term.primary in text.features:
-        return 1.0, _surfaces(answer, text, term.primary)
-    if len(term.own) > 1:
-        found = [n for n in term.own if n in text.features]
-        if found:
-            words = [s for n in found for s in _surfaces(answer, text, n)]
-            return PARTIAL_PHRASE_CREDIT * len(found) / len(term.own), words
-    return 0.0, []
+def _term_weight(term: Unit, terms: Sequence[Unit], p: Params) -> float:
+    if term.primary == MEASURED:
+        # a measured result is half of what such a key point asks for
+        return max(1.0, sum(_term_weight(t, terms, p) for t in terms if t.primary != MEASURED))
+    return p.generic_weight if term.generic else 1.0
 
 
-def _cover_key_point(key_point: str, answer: str, text: _Text, prompt: frozenset[str]) -> KeyPointResult:
-    terms = _key_point_terms(key_point)
-    if not terms:
-        return KeyPointResult(key_point, False, 0.0, ())
+def _coverage(terms: Sequence[Unit], feats: frozenset[str], prompt: frozenset[str], p: Params) -> float:
     got = {"prompt": 0.0, "own": 0.0}
     total = {"prompt": 0.0, "own": 0.0}
-    matched: list[str] = []
     for term in terms:
         kind = "prompt" if term.primary in prompt else "own"
-        weight = _term_weight(term)
-        credit, words = _match_term(term, answer, text)
+        weight = _term_weight(term, terms, p)
+        if term.primary in feats:
+            credit = 1.0
+        elif len(term.own) > 1:
+            credit = p.partial_phrase_credit * sum(1 for n in term.own if n in feats) / len(term.own)
+        else:
+            credit = 0.0
         total[kind] += weight
         got[kind] += weight * credit
-        matched.extend(words)
-    # The question's own words count only as far as the key point's other words are there:
-    # fully once half of them are.
-    evidence = min(1.0, got["own"] / (PROMPT_EVIDENCE_AT * total["own"])) if total["own"] else 1.0
-    coverage = (got["own"] + evidence * got["prompt"]) / (total["own"] + total["prompt"])
-    coverage = round(min(1.0, coverage), 6)
-    return KeyPointResult(key_point, coverage >= COVERED_AT, coverage, _dedupe(matched))
+    if not total["own"] + total["prompt"]:
+        return 0.0
+    # The question's own words count only as far as the key point's other words are there.
+    evidence = min(1.0, got["own"] / (p.prompt_evidence_at * total["own"])) if total["own"] else 1.0
+    return round(min(1.0, (got["own"] + evidence * got["prompt"]) / (total["own"] + total["prompt"])), 6)
 
 
-def _reference_terms(reference: str, key_points: Sequence[str], prompt: frozenset[str]) -> dict[str, float]:
+def _windows(sentences: Sequence[int]) -> list[tuple[int, ...]]:
+    """Each sentence, and each two neighbouring ones."""
+    out: list[tuple[int, ...]] = [(s,) for s in sentences]
+    out += [(a, b) for a, b in itertools.pairwise(sentences) if b == a + 1]
+    return out
+
+
+def _window_features(text: Text, window: Sequence[int]) -> frozenset[str]:
+    if len(window) == 1:
+        return text.sentence_features[window[0]]
+    return frozenset().union(*(text.sentence_features[s] for s in window))
+
+
+def _is_paste(text: Text, sentence: int, key_point: Text) -> bool:
+    """The sentence is the key point's own words, in its order, and nothing else."""
+    start, end = text.sentences[sentence]
+    words = tuple(w.low for w in analyse_words(text.text[start:end]))
+    return len(key_point.lows) >= 2 and words == key_point.lows
+
+
+def _surfaces(text: Text, window: Sequence[int], wanted: Iterable[str], original: str) -> tuple[str, ...]:
+    """The words of `original` (the answer as written) that carry `wanted` in `window`."""
+    wanted = set(wanted)
+    in_window = set(window)
+    return _dedupe(
+        original[u.start : u.end].strip()
+        for u in text.units
+        if u.sentence in in_window and u.features & wanted and u.primary != MEASURED
+    )
+
+
+@lru_cache(maxsize=1024)
+def _reference_spans(
+    reference: str, key_points: tuple[str, ...], extra: tuple[tuple[str, ...], ...]
+) -> tuple[tuple[int, int] | None, ...]:
+    """For each key point, the passage of the reference answer it comes from."""
+    ref = _analyse(reference, extra)
+    windows = _windows(range(len(ref.sentences)))
+    out: list[tuple[int, int] | None] = []
+    for kp in key_points:
+        terms = _terms(_analyse(kp, extra, key_point=True))
+        best, best_cov = None, 0.0
+        for w in windows:
+            cov = _coverage(terms, _window_features(ref, w), frozenset(), PARAMS)
+            if cov > best_cov + 1e-9:
+                best, best_cov = w, cov
+        out.append((ref.sentences[best[0]][0], ref.sentences[best[-1]][1]) if best and best_cov >= 0.3 else None)
+    return tuple(out)
+
+
+def measure(
+    reference: str,
+    answer: str,
+    key_points: Sequence[str] = (),
+    *,
+    prompt: str = "",
+    synonyms: Sequence[Sequence[str]] | None = None,
+    params: Params | None = None,
+) -> Measures:
+    """Find the evidence for each key point in `answer`; `score_answer` grades it."""
+    p = params or PARAMS
+    extra = _extra(synonyms)
+    derived = not key_points
+    if derived:
+        claims = derive_claims(reference)
+        points = tuple(c.text for c in claims)
+        spans: tuple[tuple[int, int] | None, ...] = tuple((c.start, c.end) for c in claims)
+    else:
+        points = tuple(key_points)
+        spans = _reference_spans(reference, points, extra)
+    asked = asked_count(prompt)
+    if not answer or not answer.strip():
+        empty = tuple(
+            PointMeasure(t, derived, 0.0, (), 0.0, (), "", False, (), s) for t, s in zip(points, spans, strict=True)
+        )
+        return Measures(empty, 0.0, (), 0.0, 0.0, asked, derived, True, (), answer or "")
+
+    text = _analyse(answer, extra)
+    prompt_features = _analyse(prompt, extra).features if prompt else frozenset()
+    kp_texts = [_analyse(kp, extra, key_point=True) for kp in points]
+    kp_terms = [_terms(t) for t in kp_texts]
+    min_terms = p.derived_polarity_terms if derived else p.min_polarity_terms
+
+    # A sentence that is a key point pasted back (its words and nothing else, saying the same)
+    # is no evidence for any key point.
+    pasted_from: dict[int, set[int]] = {}
+    if not derived:
+        for s in range(len(text.sentences)):
+            for k, kp_text in enumerate(kp_texts):
+                if _is_paste(text, s, kp_text):
+                    pasted_from.setdefault(k, set()).add(s)
+    pasted_sentences = set().union(*pasted_from.values()) if pasted_from else set()
+    usable = [s for s in range(len(text.sentences)) if s not in pasted_sentences]
+    windows = _windows(usable)
+
+    results = []
+    for k, (kp_text, terms) in enumerate(zip(kp_texts, kp_terms, strict=True)):
+        agree, against, kind = 0.0, 0.0, ""
+        agree_w: tuple[int, ...] = ()
+        against_w: tuple[int, ...] = ()
+        for w in windows:
+            cov = _coverage(terms, _window_features(text, w), prompt_features, p)
+            if cov < _WINDOW_FLOOR or (cov <= agree and cov <= against):
+                continue
+            found = disagreement(kp_text, terms, text, w, polarity_at=p.polarity_at, min_polarity_terms=min_terms)
+            if found is None:
+                if cov > agree:
+                    agree, agree_w = cov, w
+            elif cov > against:
+                against, against_w, kind = cov, (found.sentence,), found.kind
+        window = agree_w or against_w
+        matched = _surfaces(text, window, {t.primary for t in terms}, answer) if window else ()
+        results.append(
+            PointMeasure(
+                points[k], derived, agree, agree_w, against, against_w, kind, k in pasted_from, matched, spans[k]
+            )
+        )
+
+    # Sentences that say the opposite of a key point earn no overlap with the reference either.
+    opposite = {s for r in results if r.against >= _OPPOSITE_AT and r.against > r.agree for s in r.against_window}
+    kept_sentences = [s for s in usable if s not in opposite]
+    ref_terms = _reference_terms(reference, points, prompt_features, extra, p)
+    kept = frozenset().union(*(text.sentence_features[s] for s in kept_sentences)) if kept_sentences else frozenset()
+    overlap, overlap_words = _overlap(ref_terms, text, kept, kept_sentences, answer)
+    kp_primaries = frozenset(t.primary for terms in kp_terms for t in terms)
+    related = frozenset(ref_terms) | kp_primaries | prompt_features
+    return Measures(
+        tuple(results),
+        overlap,
+        overlap_words,
+        _list_likeness(text, kp_primaries if not derived else frozenset(), p),
+        _unrelated_share(text, related, p),
+        asked,
+        derived,
+        False,
+        text.sentences,
+        answer,
+    )
+
+
+def _reference_terms(
+    reference: str, key_points: Sequence[str], prompt: frozenset[str], extra: tuple[tuple[str, ...], ...], p: Params
+) -> dict[str, float]:
     """The reference's terms that an answer can be credited for, with their weights."""
     terms: dict[str, float] = {}
     for text in (reference, *key_points):
-        for unit in _analyse(text).units:
-            if not unit.in_text or unit.numeric or unit.primary in prompt:
+        for unit in _analyse(text, extra).units:
+            if unit.numeric or unit.direction_only or unit.primary == MEASURED or unit.primary in prompt:
                 continue
-            terms[unit.primary] = max(terms.get(unit.primary, 0.0), _term_weight(unit))
+            weight = p.generic_weight if unit.generic else 1.0
+            terms[unit.primary] = max(terms.get(unit.primary, 0.0), weight)
     return terms
 
 
-def _reference_overlap(terms: dict[str, float], answer: str, text: _Text) -> tuple[float, list[str]]:
+def _overlap(
+    terms: dict[str, float], text: Text, feats: frozenset[str], usable: Sequence[int], original: str
+) -> tuple[float, tuple[str, ...]]:
     total = sum(terms.values())
     if not total:
-        return 0.0, []
-    hits = [t for t in terms if t in text.features]
-    share = sum(terms[t] for t in hits) / total
-    words = [s for t in hits for s in _surfaces(answer, text, t)]
-    return share, words
+        return 0.0, ()
+    hits = [t for t in terms if t in feats]
+    return sum(terms[t] for t in hits) / total, _surfaces(text, usable, hits, original)
 
 
-def _unrelated_share(text: _Text, related: frozenset[str]) -> float:
+def _unrelated_share(text: Text, related: frozenset[str], p: Params) -> float:
     """Share of the answer's content words that neither the question, the reference nor the key
     points use, nor the field's term table knows (a story about another project still talks
     about indexes and latency; one about a holiday does not)."""
-    units = [u for u in text.units if u.in_text and not u.numeric]
-    if len(units) < PADDING_MIN_WORDS:
+    units = [u for u in text.units if u.own and not u.numeric]
+    if len(units) < p.padding_min_words:
         return 0.0
-    unrelated = sum(1 for u in units if not (u.features & related) and not _is_field_term(u))
+    unrelated = sum(1 for u in units if not (u.features & related) and not u.primary.startswith("~"))
     return unrelated / len(units)
 
 
-def _is_field_term(unit: _Unit) -> bool:
-    return unit.primary.startswith("~")
-
-
-def _list_likeness(text: _Text, key_point_terms: frozenset[str]) -> float:
+def _list_likeness(text: Text, key_point_terms: frozenset[str], p: Params) -> float:
     """0 for explained prose, up to 1 for a bare list of terms or the key points pasted back."""
-    if text.word_count < LIST_MIN_WORDS:
+    if text.word_count < p.list_min_words:
         return 0.0
     stop_share = text.stop_count / text.word_count
-    bare_list = max(0.0, (LIST_STOP_SHARE - stop_share) / LIST_STOP_SHARE)
+    bare_list = max(0.0, (p.list_stop_share - stop_share) / p.list_stop_share)
     pasted = 0.0
-    units = [u for u in text.units if u.in_text]
-    if key_point_terms and len(units) >= LIST_MIN_WORDS:
+    units = [u for u in text.units if u.own]
+    if key_point_terms and len(units) >= p.list_min_words:
         novel = sum(1 for u in units if u.primary not in key_point_terms) / len(units)
-        pasted = max(0.0, (LIST_NOVEL_SHARE - novel) / LIST_NOVEL_SHARE)
+        pasted = max(0.0, (p.list_novel_share - novel) / p.list_novel_share)
     return min(1.0, max(bare_list, pasted))
 
 
-# --------------------------------------------------------------------------- scoring
+# --------------------------------------------------------------------------- grading
 
 
-def score_answer(reference: str, answer: str, key_points: Sequence[str] = (), *, prompt: str = "") -> Score:
-    """Score `answer` against the `reference` answer and its `key_points`; words of the
-    question (`prompt`) earn little by themselves."""
-    key_points = tuple(key_points)
-    if not answer or not answer.strip():
-        return _zero_score(key_points)
+def required_count(asked: int | None, n: int, derived: bool, p: Params) -> int:
+    """How many key points earn full credit: what the question asks for, else all of them
+    (a share of them when they were derived from the reference answer)."""
+    if not n:
+        return 0
+    if asked:
+        return max(1, min(n, asked))
+    if derived:
+        return max(1, min(n, math.ceil(p.derived_required_share * n - 1e-9)))
+    return n
 
-    text = _analyse(answer)
-    prompt_features = _analyse(prompt).features if prompt else frozenset()
-    results = tuple(_cover_key_point(kp, answer, text, prompt_features) for kp in key_points)
-    ref_terms = _reference_terms(reference, key_points, prompt_features)
-    overlap, overlap_words = _reference_overlap(ref_terms, answer, text)
 
-    parts, weights = _base_parts(results, overlap)
+def _status(m: PointMeasure, p: Params) -> tuple[str, tuple[int, ...], float, str]:
+    """(status, evidence window, coverage, reason) of one key point."""
+    if m.agree >= p.covered_at and m.agree >= m.against:
+        return COVERED, m.agree_window, m.agree, ""
+    if m.against >= p.covered_at:
+        return CONTRADICTED, m.against_window, m.against, REASONS.get(m.against_kind, "")
+    if m.pasted:
+        return PARTLY, m.agree_window, max(m.agree, p.partly_at), PASTED_REASON
+    if m.agree >= p.partly_at:
+        return PARTLY, m.agree_window, m.agree, ""
+    return MISSED, (), m.agree, ""
+
+
+def grade(m: Measures, params: Params | None = None) -> Score:
+    """The score of what `measure` found."""
+    p = params or PARAMS
+    results = []
+    for point in m.points:
+        status, window, coverage, reason = _status(point, p)
+        evidence = (m.sentences[window[0]][0], m.sentences[window[-1]][1]) if window else None
+        results.append(
+            KeyPointResult(
+                text=point.text,
+                covered=status == COVERED,
+                coverage=round(coverage, 6),
+                matched_terms=point.matched if status in (COVERED, PARTLY, CONTRADICTED) else (),
+                status=status,
+                evidence=evidence,
+                evidence_text=m.answer[evidence[0] : evidence[1]] if evidence else "",
+                reference_span=point.reference_span,
+                reason=reason,
+                derived=point.derived,
+            )
+        )
+    required = required_count(m.asked, len(results), m.derived, p)
+    if results:
+        weights = {"key_point_coverage": p.key_point_weight, "reference_overlap": p.reference_weight}
+    else:
+        weights = {"reference_overlap": p.key_point_weight + p.reference_weight}
+    if m.empty:
+        parts = dict.fromkeys(weights, 0.0)
+        return Score(
+            0.0, tuple(results), (), dict.fromkeys(weights, 0.0), parts, weights, SCORER_VERSION, required, m.derived
+        )
+
+    credits = sorted((_credit_of(r.status, p.partly_credit) for r in results), reverse=True)
+    parts = {"reference_overlap": _credit(m.overlap, p.reference_full_at, p.credit_curve)}
+    if results:
+        parts = {"key_point_coverage": min(1.0, sum(credits[:required]) / required), **parts}
     base = math.fsum(parts[k] * weights[k] for k in parts)
-    kp_terms = frozenset(t.primary for kp in key_points for t in _key_point_terms(kp))
-    related = frozenset(ref_terms) | kp_terms | prompt_features
-    for name, cut in _penalties(base, text, related, kp_terms):
-        parts[name] = cut
-        weights[name] = -1.0
-
+    contradicted = sum(1 for r in results if r.status == CONTRADICTED)
+    cuts = []
+    if contradicted:
+        cuts.append(("contradiction_penalty", base * p.contradiction_penalty * min(1.0, contradicted / required)))
+    left = base - sum(c for _, c in cuts)
+    padding = left * p.padding_max_penalty * max(0.0, (m.unrelated - p.padding_free_share) / (1 - p.padding_free_share))
+    cuts.append(("padding_penalty", padding))
+    listing = (left - padding) * p.list_max_penalty * m.list_likeness
+    cuts.append(("keyword_list_penalty", listing))
+    for name, cut in cuts:
+        if cut > 0:
+            parts[name] = cut
+            weights[name] = -1.0
     components = {name: parts[name] * weights[name] for name in parts}
     value = min(1.0, max(0.0, math.fsum(components.values())))
-    matched = _dedupe(w for r in results for w in r.matched_terms) if results else _dedupe(overlap_words)
-    return Score(value, results, matched, components, parts, weights, SCORER_VERSION)
-
-
-def _base_parts(results: tuple[KeyPointResult, ...], overlap: float) -> tuple[dict[str, float], dict[str, float]]:
-    """The positive parts of the score and their weights."""
-    overlap_part = _credit(overlap, REFERENCE_FULL_AT)
-    if not results:
-        return {"reference_overlap": overlap_part}, {"reference_overlap": 1.0}
-    kp_part = sum(_credit(r.coverage, FULL_CREDIT_AT) for r in results) / len(results)
-    parts = {"key_point_coverage": kp_part, "reference_overlap": overlap_part}
-    weights = {"key_point_coverage": KEY_POINT_WEIGHT, "reference_overlap": REFERENCE_WEIGHT}
-    return parts, weights
-
-
-def _penalties(base: float, text: _Text, related: frozenset[str], kp_terms: frozenset[str]) -> list[tuple[str, float]]:
-    """The amounts to take off `base`, each a share of what is left, so the total stays >= 0."""
-    unrelated = _unrelated_share(text, related)
-    padding = base * PADDING_MAX_PENALTY * max(0.0, (unrelated - PADDING_FREE_SHARE) / (1 - PADDING_FREE_SHARE))
-    listing = (base - padding) * LIST_MAX_PENALTY * _list_likeness(text, kp_terms)
-    return [(name, cut) for name, cut in (("padding_penalty", padding), ("keyword_list_penalty", listing)) if cut > 0]
-
-
-def _credit(share: float, full_at: float) -> float:
-    """Credit for a share of terms found: full at `full_at`, rising steeply at first, since
-    an interviewer credits a point half made more than half."""
-    return min(1.0, share / full_at) ** CREDIT_CURVE
-
-
-def _zero_score(key_points: tuple[str, ...]) -> Score:
-    results = tuple(KeyPointResult(kp, False, 0.0, ()) for kp in key_points)
-    if key_points:
-        weights = {"key_point_coverage": KEY_POINT_WEIGHT, "reference_overlap": REFERENCE_WEIGHT}
+    if results:
+        matched = _dedupe(w for r in results for w in r.matched_terms if r.status in (COVERED, PARTLY))
     else:
-        weights = {"reference_overlap": 1.0}
-    parts = dict.fromkeys(weights, 0.0)
-    return Score(0.0, results, (), dict.fromkeys(weights, 0.0), parts, weights, SCORER_VERSION)
+        matched = m.overlap_words
+    if results and p.partly_credit != 0.5:
+        parts["partly_credit"] = p.partly_credit  # so that explain() can redo the sum
+    return Score(value, tuple(results), matched, components, parts, weights, SCORER_VERSION, required, m.derived)
+
+
+def score_answer(
+    reference: str,
+    answer: str,
+    key_points: Sequence[str] = (),
+    *,
+    prompt: str = "",
+    synonyms: Sequence[Sequence[str]] | None = None,
+    params: Params | None = None,
+) -> Score:
+    """Score `answer` against the `reference` answer and its `key_points`.
+
+    Words of the question (`prompt`) earn little by themselves. Without key points, they are
+    derived from the reference answer (`derive_key_points`) and marked `derived`. `synonyms`
+    are extra groups of words that mean the same for this question only, e.g.
+    [["cwnd", "congestion window"]].
+    """
+    return grade(measure(reference, answer, key_points, prompt=prompt, synonyms=synonyms, params=params), params)
+
+
+def _credit(share: float, full_at: float, curve: float) -> float:
+    """Credit for a share of terms found: full at `full_at`, rising steeply at first."""
+    return min(1.0, share / full_at) ** curve if full_at > 0 else 1.0
 
 
 def _dedupe(words: Iterable[str]) -> tuple[str, ...]:
