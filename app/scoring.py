@@ -26,8 +26,9 @@ How a score is made:
 4. The key-point part is the credit of the best key points over the number the question asks
    for: all of them, or the number the prompt names ("state at least 4"); for key points
    derived from the reference answer, a share of them.
-5. The reference part is the share of the reference answer's terms (less the question's) that
-   the answer uses, full at `reference_full_at`.
+5. The reference part is the share of the reference answer's terms that the answer uses, full
+   at `reference_full_at` (`derived_reference_full_at` when the key points were derived: such
+   references often list alternatives, of which an answer needs only some).
 6. Penalties, each a share of the score so far: contradicted key points, padding with
    unrelated words, and a bare list of terms.
 
@@ -71,12 +72,15 @@ PARTLY = "partly"
 MISSED = "missed"
 CONTRADICTED = "contradicted"
 STATUSES = (COVERED, PARTLY, MISSED, CONTRADICTED)
+NO_MEASURE_REASON = "no number tied to a measure (such as recall@10 from 0.74 to 0.81, or p99 40 ms)"
 PASTED_REASON = "the key point's own words, pasted back without an explanation"
 
 LABELS = {
     "key_point_coverage": "key points",
     "reference_overlap": "overlap with the reference answer",
+    "substance": "terms of the question and the reference answer used",
     "contradiction_penalty": "saying the opposite of a key point",
+    "copy_penalty": "repeating the question",
     "padding_penalty": "padding with unrelated words",
     "keyword_list_penalty": "listing terms without explaining them",
 }
@@ -102,12 +106,17 @@ class Params:
     list_stop_share: float
     list_novel_share: float
     list_max_penalty: float
+    copy_free_share: float
+    copy_max_penalty: float
     key_point_weight: float
     reference_weight: float
+    substance_weight: float
+    substance_full_at: float
     covered_at: float
     partly_at: float
     partly_credit: float
     reference_full_at: float
+    derived_reference_full_at: float
     credit_curve: float
     derived_required_share: float
     contradiction_penalty: float
@@ -305,6 +314,7 @@ class PointMeasure:
     against_window: tuple[int, ...]
     against_kind: str
     pasted: bool  # a sentence of the answer is this key point pasted back
+    unmeasured: bool  # the key point asks for a measured result and its best passage has none
     matched: tuple[str, ...]  # the answer's words in the evidence
     reference_span: tuple[int, int] | None
 
@@ -316,6 +326,8 @@ class Measures:
     points: tuple[PointMeasure, ...]
     overlap: float
     overlap_words: tuple[str, ...]
+    substance: int  # distinct terms of the answer that the question, reference or key points use
+    copied: float  # share of the answer's distinct terms that come from the question
     list_likeness: float
     unrelated: float
     asked: int | None
@@ -460,9 +472,10 @@ def measure(
     asked = asked_count(prompt)
     if not answer or not answer.strip():
         empty = tuple(
-            PointMeasure(t, derived, 0.0, (), 0.0, (), "", False, (), s) for t, s in zip(points, spans, strict=True)
+            PointMeasure(t, derived, 0.0, (), 0.0, (), "", False, False, (), s)
+            for t, s in zip(points, spans, strict=True)
         )
-        return Measures(empty, 0.0, (), 0.0, 0.0, asked, derived, True, (), answer or "")
+        return Measures(empty, 0.0, (), 0, 0.0, 0.0, 0.0, asked, derived, True, (), answer or "")
 
     text = _analyse(answer, extra)
     prompt_features = _analyse(prompt, extra).features if prompt else frozenset()
@@ -491,7 +504,9 @@ def measure(
             cov = _coverage(terms, _window_features(text, w), prompt_features, p)
             if cov < _WINDOW_FLOOR or (cov <= agree and cov <= against):
                 continue
-            found = disagreement(kp_text, terms, text, w, polarity_at=p.polarity_at, min_polarity_terms=min_terms)
+            found = disagreement(
+                kp_text, terms, text, w, polarity_at=p.polarity_at, min_polarity_terms=min_terms, roles=not derived
+            )
             if found is None:
                 if cov > agree:
                     agree, agree_w = cov, w
@@ -499,24 +514,40 @@ def measure(
                 against, against_w, kind = cov, (found.sentence,), found.kind
         window = agree_w or against_w
         matched = _surfaces(text, window, {t.primary for t in terms}, answer) if window else ()
+        unmeasured = any(t.primary == MEASURED for t in terms) and MEASURED not in _window_features(text, agree_w)
         results.append(
             PointMeasure(
-                points[k], derived, agree, agree_w, against, against_w, kind, k in pasted_from, matched, spans[k]
+                points[k],
+                derived,
+                agree,
+                agree_w,
+                against,
+                against_w,
+                kind,
+                k in pasted_from,
+                unmeasured,
+                matched,
+                spans[k],
             )
         )
 
     # Sentences that say the opposite of a key point earn no overlap with the reference either.
     opposite = {s for r in results if r.against >= _OPPOSITE_AT and r.against > r.agree for s in r.against_window}
     kept_sentences = [s for s in usable if s not in opposite]
-    ref_terms = _reference_terms(reference, points, prompt_features, extra, p)
+    ref_terms = _reference_terms(reference, points, extra, p)
     kept = frozenset().union(*(text.sentence_features[s] for s in kept_sentences)) if kept_sentences else frozenset()
     overlap, overlap_words = _overlap(ref_terms, text, kept, kept_sentences, answer)
     kp_primaries = frozenset(t.primary for terms in kp_terms for t in terms)
     related = frozenset(ref_terms) | kp_primaries | prompt_features
+    own_terms = {u.primary for u in text.units if u.own and not u.numeric and u.sentence in set(kept_sentences)}
+    substance = sum(1 for t in own_terms if t in related)
+    copied = sum(1 for t in own_terms if t in prompt_features) / len(own_terms) if own_terms else 0.0
     return Measures(
         tuple(results),
         overlap,
         overlap_words,
+        substance,
+        copied,
         _list_likeness(text, kp_primaries if not derived else frozenset(), p),
         _unrelated_share(text, related, p),
         asked,
@@ -528,13 +559,15 @@ def measure(
 
 
 def _reference_terms(
-    reference: str, key_points: Sequence[str], prompt: frozenset[str], extra: tuple[tuple[str, ...], ...], p: Params
+    reference: str, key_points: Sequence[str], extra: tuple[tuple[str, ...], ...], p: Params
 ) -> dict[str, float]:
-    """The reference's terms that an answer can be credited for, with their weights."""
+    """The reference's terms that an answer can be credited for, with their weights. Words of
+    the question count too: an answer that only repeats the question loses it to the copy
+    penalty instead."""
     terms: dict[str, float] = {}
     for text in (reference, *key_points):
         for unit in _analyse(text, extra).units:
-            if unit.numeric or unit.direction_only or unit.primary == MEASURED or unit.primary in prompt:
+            if unit.numeric or unit.direction_only or unit.primary == MEASURED:
                 continue
             weight = p.generic_weight if unit.generic else 1.0
             terms[unit.primary] = max(terms.get(unit.primary, 0.0), weight)
@@ -593,14 +626,14 @@ def required_count(asked: int | None, n: int, derived: bool, p: Params) -> int:
 
 def _status(m: PointMeasure, p: Params) -> tuple[str, tuple[int, ...], float, str]:
     """(status, evidence window, coverage, reason) of one key point."""
-    if m.agree >= p.covered_at and m.agree >= m.against:
+    if m.agree >= p.covered_at and m.agree >= m.against and not m.unmeasured:
         return COVERED, m.agree_window, m.agree, ""
     if m.against >= p.covered_at:
         return CONTRADICTED, m.against_window, m.against, REASONS.get(m.against_kind, "")
     if m.pasted:
         return PARTLY, m.agree_window, max(m.agree, p.partly_at), PASTED_REASON
     if m.agree >= p.partly_at:
-        return PARTLY, m.agree_window, m.agree, ""
+        return PARTLY, m.agree_window, m.agree, NO_MEASURE_REASON if m.unmeasured else ""
     return MISSED, (), m.agree, ""
 
 
@@ -627,9 +660,13 @@ def grade(m: Measures, params: Params | None = None) -> Score:
         )
     required = required_count(m.asked, len(results), m.derived, p)
     if results:
-        weights = {"key_point_coverage": p.key_point_weight, "reference_overlap": p.reference_weight}
+        weights = {
+            "key_point_coverage": p.key_point_weight,
+            "reference_overlap": p.reference_weight,
+            "substance": p.substance_weight,
+        }
     else:
-        weights = {"reference_overlap": p.key_point_weight + p.reference_weight}
+        weights = {"reference_overlap": p.key_point_weight + p.reference_weight, "substance": p.substance_weight}
     if m.empty:
         parts = dict.fromkeys(weights, 0.0)
         return Score(
@@ -637,7 +674,12 @@ def grade(m: Measures, params: Params | None = None) -> Score:
         )
 
     credits = sorted((_credit_of(r.status, p.partly_credit) for r in results), reverse=True)
-    parts = {"reference_overlap": _credit(m.overlap, p.reference_full_at, p.credit_curve)}
+    parts = {
+        "reference_overlap": _credit(
+            m.overlap, p.derived_reference_full_at if m.derived else p.reference_full_at, p.credit_curve
+        ),
+        "substance": min(1.0, m.substance / p.substance_full_at),
+    }
     if results:
         parts = {"key_point_coverage": min(1.0, sum(credits[:required]) / required), **parts}
     base = math.fsum(parts[k] * weights[k] for k in parts)
@@ -645,6 +687,8 @@ def grade(m: Measures, params: Params | None = None) -> Score:
     cuts = []
     if contradicted:
         cuts.append(("contradiction_penalty", base * p.contradiction_penalty * min(1.0, contradicted / required)))
+    copying = max(0.0, (m.copied - p.copy_free_share) / (1 - p.copy_free_share))
+    cuts.append(("copy_penalty", (base - sum(c for _, c in cuts)) * p.copy_max_penalty * copying))
     left = base - sum(c for _, c in cuts)
     padding = left * p.padding_max_penalty * max(0.0, (m.unrelated - p.padding_free_share) / (1 - p.padding_free_share))
     cuts.append(("padding_penalty", padding))

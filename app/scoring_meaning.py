@@ -6,6 +6,7 @@ Three checks, each on the units that scoring_text.analyse found, with no parser:
   other way round ("cosine does not ignore magnitude" against "cosine ignores magnitude");
 - direction: a quantity of the key point moves the other way ("PQ uses more memory" against
   "PQ uses less memory"; "slower" against "faster");
+- other thing: the answer says it of a sibling of what the key point names (TF-IDF for BM25);
 - roles: two things the key point relates stand on swapped sides of the same relation ("the
   teacher learns from the student" against "the student learns from the teacher"); passive
   voice ("is taught by") swaps them back.
@@ -17,17 +18,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.scoring_terms import PASSIVE_WORDS, SYMMETRIC_WORDS
-from app.scoring_text import MEASURED, Text, Unit, normalise
+from app.scoring_text import BROADER_OF, MEASURED, Text, Unit, normalise
 
 POLARITY = "polarity"
 DIRECTION = "direction"
 ROLES = "roles"
+OTHER_THING = "other-thing"
 
 REASONS = {
     POLARITY: "you said the opposite",
     DIRECTION: "you gave the opposite direction",
     ROLES: "you swapped the roles",
+    OTHER_THING: "you said it of something else",
 }
+
+MAX_POLARITY_TERMS = 8  # a key point of more terms than this is checked for direction only
+MAX_ROLE_TERMS = 6  # longer key points make several claims; their word order says little
 
 _SYMMETRIC_STEMS = frozenset(normalise(w) for w in SYMMETRIC_WORDS) | SYMMETRIC_WORDS
 
@@ -50,55 +56,67 @@ def disagreement(
     *,
     polarity_at: float,
     min_polarity_terms: int,
+    roles: bool = True,
 ) -> Disagreement | None:
-    """How `answer`'s sentences `window` contradict `key_point`, or None when they do not."""
+    """How `answer`'s sentences `window` contradict `key_point`, or None when they do not.
+    A key point of many terms makes several claims at once: only its directions are checked."""
     in_window = set(window)
     units = [u for u in answer.units if u.sentence in in_window]
+    short = sum(1 for t in terms if _content(t)) <= MAX_POLARITY_TERMS
     return (
-        _direction(key_point, answer, units)
-        or _polarity(terms, units, polarity_at, min_polarity_terms)
-        or _roles(key_point, terms, answer, units)
+        _other_thing(terms, units)
+        or _direction(key_point, answer, units)
+        or (_polarity(terms, units, polarity_at, min_polarity_terms) if short else None)
+        or (_roles(key_point, terms, answer, units) if roles else None)
     )
 
 
 def _direction(key_point: Text, answer: Text, units: list[Unit]) -> Disagreement | None:
+    """A quantity that the key point moves one way moves only the other way in the answer."""
     for k in key_point.units:
         if not k.sign:
             continue
-        if k.direction_only:
-            if k.target < 0:
-                continue
-            wanted = key_point.units[k.target].primary
-        else:
-            wanted = k.primary
-        moves = [
-            a
-            for a in units
-            if a.sign
-            and (
-                (not a.direction_only and wanted in a.features)
-                or (a.direction_only and a.target >= 0 and wanted in answer.units[a.target].features)
-            )
-        ]
-        if moves and not any(a.sign == k.sign for a in moves):
-            return Disagreement(DIRECTION, moves[0].sentence)
+        for target in k.targets:
+            wanted = key_point.units[target].primary
+            moves = [a for a in units if a.sign and any(wanted in answer.units[t].features for t in a.targets)]
+            if moves and not any(a.sign == k.sign for a in moves):
+                return Disagreement(DIRECTION, moves[0].sentence)
     return None
 
 
 def _polarity(terms: Sequence[Unit], units: list[Unit], polarity_at: float, min_terms: int) -> Disagreement | None:
+    """The key point's words that a negation reaches in the key point or in the answer are said
+    the other way round in the answer (words no negation reaches on either side say nothing)."""
     matched = 0
+    reached = 0
     against: list[Unit] = []
     for term in terms:
-        if not _content(term):
+        if not _content(term) or term.generic:
             continue
         seen = [u for u in units if term.primary in u.features]
         if not seen:
             continue
         matched += 1
+        if not term.negated and not any(u.negated for u in seen):
+            continue
+        reached += 1
         if all(u.negated != term.negated for u in seen):
             against.append(seen[0])
-    if matched >= min_terms and against and len(against) / matched >= polarity_at:
+    if matched >= min_terms and against and len(against) / reached >= polarity_at:
         return Disagreement(POLARITY, against[0].sentence)
+    return None
+
+
+def _other_thing(terms: Sequence[Unit], units: list[Unit]) -> Disagreement | None:
+    """The answer names a sibling of a thing the key point names (TF-IDF for BM25, fp16 for
+    bf16, OpenVINO for ONNX) and not the thing itself."""
+    for term in terms:
+        broader = BROADER_OF.get(term.primary)
+        if not broader or any(term.primary in u.features for u in units):
+            continue
+        for u in units:
+            if u.primary != term.primary and BROADER_OF.get(u.primary, frozenset()) & broader:
+                return Disagreement(OTHER_THING, u.sentence)
     return None
 
 
@@ -112,34 +130,34 @@ def _passive_between(text: Text, a: int, b: int) -> bool:
 
 
 def _roles(key_point: Text, terms: Sequence[Unit], answer: Text, units: list[Unit]) -> Disagreement | None:
+    """Three neighbouring terms of the key point (X, relation, Y) found in one clause of the
+    answer as Y, relation, X."""
     kp = [t for t in terms if _content(t)]
-    if len(kp) < 3:
+    if not 3 <= len(kp) <= MAX_ROLE_TERMS:
         return None
-    by_sentence: dict[int, list[Unit]] = {}
+    by_clause: dict[int, list[Unit]] = {}
     for u in units:
-        by_sentence.setdefault(u.sentence, []).append(u)
-    for i in range(len(kp)):
-        for j in range(i + 1, len(kp)):
-            r = kp[j]
-            if _is_symmetric(r) or r.generic:
+        by_clause.setdefault(u.clause, []).append(u)
+    for i in range(len(kp) - 2):
+        x, r, y = kp[i], kp[i + 1], kp[i + 2]
+        if _is_symmetric(r) or r.generic or len({x.primary, r.primary, y.primary}) < 3:
+            continue
+        kp_passive = _passive_between(key_point, r.word, y.word)
+        for clause_units in by_clause.values():
+            xs = [u.word for u in clause_units if x.primary in u.features]
+            rs = [u.word for u in clause_units if r.primary in u.features]
+            ys = [u.word for u in clause_units if y.primary in u.features]
+            if not (xs and rs and ys):
                 continue
-            for k in range(j + 1, len(kp)):
-                x, y = kp[i], kp[k]
-                kp_passive = _passive_between(key_point, r.word, y.word)
-                for sentence, su in by_sentence.items():
-                    xs = [u.word for u in su if x.primary in u.features]
-                    rs = [u.word for u in su if r.primary in u.features]
-                    ys = [u.word for u in su if y.primary in u.features]
-                    if not (xs and rs and ys):
-                        continue
-                    forward = [(a, b, c) for a in xs for b in rs for c in ys if a < b < c]
-                    backward = [(c, b, a) for a in xs for b in rs for c in ys if c < b < a]
-                    if forward and not backward:
-                        a, b, c = forward[0]
-                        if _passive_between(answer, b, c) != kp_passive:
-                            return Disagreement(ROLES, sentence)
-                    elif backward and not forward:
-                        c, b, a = backward[0]
-                        if _passive_between(answer, b, a) == kp_passive:
-                            return Disagreement(ROLES, sentence)
+            forward = [(a, b, c) for a in xs for b in rs for c in ys if a < b < c]
+            backward = [(c, b, a) for a in xs for b in rs for c in ys if c < b < a]
+            sentence = clause_units[0].sentence
+            if forward and not backward:
+                _, b, c = forward[0]
+                if _passive_between(answer, b, c) != kp_passive:
+                    return Disagreement(ROLES, sentence)
+            elif backward and not forward:
+                _, b, a = backward[0]
+                if _passive_between(answer, b, a) == kp_passive:
+                    return Disagreement(ROLES, sentence)
     return None

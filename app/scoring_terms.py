@@ -46,6 +46,7 @@ NOT_NEGATION: tuple[tuple[str, ...], ...] = tuple(tuple(p.split()) for p in _MEA
 CLAUSE_WORDS: frozenset[str] = frozenset(_MEANING["clause_words"])
 UP_WORDS: frozenset[str] = frozenset(_MEANING["up"])
 DOWN_WORDS: frozenset[str] = frozenset(_MEANING["down"])
+DIRECTION_VERBS: frozenset[str] = frozenset(_MEANING["direction_verbs"])
 SYMMETRIC_WORDS: frozenset[str] = frozenset(_MEANING["symmetric"])
 PASSIVE_WORDS: frozenset[str] = frozenset(_MEANING["passive"])
 MEASURED_RESULT_WORDS: frozenset[str] = frozenset(_MEANING["measured_result_words"])

@@ -22,6 +22,7 @@ from app.scoring_terms import (
     BRITISH_PREFIXES,
     BROADER,
     CLAUSE_WORDS,
+    DIRECTION_VERBS,
     DOWN_WORDS,
     GENERIC_WORDS,
     ISE_EXCEPTIONS,
@@ -54,6 +55,8 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'’”)]*\s+|\n\s*|;\s*")
 _LIST_MARKER_RE = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•●○*▪]|\(?[ivx]{1,4}\)|\(?[a-h]\))\s*", re.IGNORECASE)
 _NO_SPLIT_BEFORE = frozenset({"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "fig.", "e.g", "i.e", "resp.", "incl."})
 _CLAUSE_PUNCT_RE = re.compile(r"[,;:()\[\]—–]|\s-\s|\n")
+_NEGATIVE_ANY = frozenset({"any", "no"})  # "not any more", "no longer": no direction
+_ABSORB_WITHIN = 3  # a negation turns round a direction word at most this many words after it
 _NUMBER_RE = re.compile(r"(?<![\w@^/])(\d+(?:[.,]\d+)*)\s*(%|[a-zA-Z]+)?")
 
 # snowballstemmer runs the Snowball algorithms in pure Python, or through PyStemmer's C build
@@ -203,6 +206,13 @@ def _build_phrase_table() -> tuple[dict[tuple[str, ...], str], dict[str, frozens
 
 
 _PHRASES, _IMPLIED, _PHRASE_LENGTHS = _build_phrase_table()
+# The broader concepts of each narrower one: two concepts that share one are siblings.
+BROADER_OF: dict[str, frozenset[str]] = {
+    _PHRASES.get(phrase_key(narrow), concept_name(narrow)): frozenset(
+        _PHRASES.get(phrase_key(b), concept_name(b)) for b in broad
+    )
+    for narrow, broad in BROADER.items()
+}
 _GENERIC_STEMS = frozenset(normalise(w) for w in GENERIC_WORDS)
 _MEASURE_STEMS = frozenset(normalise(w) for w in MEASURES) | MEASURES
 # Concepts that negate what follows them in their clause ("ignores magnitude" says magnitude
@@ -233,7 +243,7 @@ class Unit:
     clause: int
     sign: int = 0  # +1 up, -1 down (after a negation turned it round), 0 no direction
     negated: bool = False  # inside the reach of a negation that it did not absorb
-    target: int = -1  # for a direction word: the unit whose quantity it moves
+    targets: tuple[int, ...] = ()  # for a direction word: the units whose quantity it moves
 
     @property
     def direction_only(self) -> bool:
@@ -342,6 +352,7 @@ def analyse(text: str, key_point: bool = False) -> Text:
 
     raw: list[dict[str, Any]] = []  # units before negation and targets are settled
     covered = [False] * len(ws)
+    in_negation = {j for a, b in _negation_cues(ws, covered) for j in range(a, b + 1)}
     i = 0
     while i < len(ws):
         for length in _PHRASE_LENGTHS.get(keys[i], ()):
@@ -369,9 +380,19 @@ def analyse(text: str, key_point: bool = False) -> Text:
             sign = _sign_of(w.low)
             if key_point and w.low in MEASURED_RESULT_WORDS:
                 raw.append({"primary": MEASURED, "features": {MEASURED}, "own": (), "first": i, "last": i, "sign": 0})
-            elif sign and not (w.low == "no" or w.low.endswith("n't")):
+            elif sign and i not in in_negation and not (i and ws[i - 1].low in _NEGATIVE_ANY):
                 d = UP if sign > 0 else DOWN
-                raw.append({"primary": d, "features": {d}, "own": (), "first": i, "last": i, "sign": sign})
+                raw.append(
+                    {
+                        "primary": d,
+                        "features": {d},
+                        "own": (),
+                        "first": i,
+                        "last": i,
+                        "sign": sign,
+                        "verb": w.low in DIRECTION_VERBS,
+                    }
+                )
             elif is_content(w.norm):
                 raw.append(
                     {"primary": w.norm, "features": {w.norm}, "own": (w.norm,), "first": i, "last": i, "sign": 0}
@@ -398,7 +419,8 @@ def analyse(text: str, key_point: bool = False) -> Text:
     cues += [(u["first"], u["last"], True) for u in raw if u["primary"] in IMPLICIT_NEGATIONS]
     for first, last, implicit in cues:
         scope = [k for k, u in enumerate(raw) if u["first"] > last and clause_of[u["first"]] == clause_of[first]]
-        turned = next((k for k in scope if signs[k]), None) if not implicit else None
+        near = [k for k in scope if raw[k]["first"] - last <= _ABSORB_WITHIN]
+        turned = next((k for k in near if signs[k]), None) if not implicit else None
         if turned is not None:
             signs[turned] = -signs[turned]  # "not less memory" says more memory
         else:
@@ -415,7 +437,7 @@ def analyse(text: str, key_point: bool = False) -> Text:
         unit_feats: frozenset[str] = frozenset(
             u["features"] - {UP, DOWN} | ({primary} if primary in (UP, DOWN) else set())
         )
-        target = _target(raw, k, clause_of) if signs[k] else -1
+        targets = _targets(raw, k, clause_of) if signs[k] else ()
         units.append(
             Unit(
                 primary,
@@ -428,7 +450,7 @@ def analyse(text: str, key_point: bool = False) -> Text:
                 clause_of[first] if ws else 0,
                 signs[k],
                 negated[k],
-                target,
+                targets,
             )
         )
     sentence_features = [set[str]() for _ in spans]
@@ -447,9 +469,10 @@ def analyse(text: str, key_point: bool = False) -> Text:
     )
 
 
-def _target(raw: list[dict[str, Any]], k: int, clause_of: list[int]) -> int:
-    """The unit whose quantity the direction word `k` moves: the next content unit of its
-    clause ("less memory"), else the one before it ("the learning rate is lower")."""
+def _targets(raw: list[dict[str, Any]], k: int, clause_of: list[int]) -> tuple[int, ...]:
+    """The units whose quantity the direction word `k` moves: the next content unit of its
+    clause ("less memory"), and for a verb the one before it too ("the diameter decreases by a
+    factor of 10"); the one before when nothing follows ("the learning rate is lower")."""
     clause = clause_of[raw[k]["first"]]
 
     def content(j: int) -> bool:
@@ -458,14 +481,15 @@ def _target(raw: list[dict[str, Any]], k: int, clause_of: list[int]) -> int:
             and raw[j]["primary"] not in (UP, DOWN, MEASURED)
             and clause_of[raw[j]["first"]] == clause
             and bool(raw[j]["own"])
+            and not all(is_generic(n) for n in raw[j]["own"])
         )
 
     if raw[k]["primary"] not in (UP, DOWN):
-        return k  # "faster" moves its own quantity
-    for j in (k + 1, k + 2):
-        if content(j):
-            return j
-    for j in (k - 1, k - 2):
-        if content(j):
-            return j
-    return -1
+        return (k,)  # "faster" moves its own quantity
+    after = next((j for j in (k + 1, k + 2) if content(j)), None)
+    before = next((j for j in (k - 1, k - 2) if content(j)), None)
+    if after is None:
+        return (before,) if before is not None else ()
+    if before is not None and raw[k].get("verb"):
+        return (after, before)
+    return (after,)
