@@ -97,6 +97,7 @@ class Params:
     partial_phrase_credit: float
     prompt_evidence_at: float
     polarity_at: float
+    contradicted_at: float
     min_polarity_terms: int
     derived_polarity_terms: int
     padding_min_words: int
@@ -217,6 +218,7 @@ class Score:
     version: str = SCORER_VERSION
     required: int = 0
     derived_key_points: bool = False
+    partly_credit: float = 0.5  # what a key point covered partly earns
 
     @property
     def covered(self) -> list[str]:
@@ -262,10 +264,10 @@ class Score:
         return lines
 
     def _key_point_sum(self) -> str:
-        credit = sum(_credit_of(kp.status, self.parts.get("partly_credit", 0.5)) for kp in self.key_points)
-        credit = min(credit, float(self.required))
+        credits = sorted((_credit_of(kp.status, self.partly_credit) for kp in self.key_points), reverse=True)
+        credit = round(sum(credits[: self.required]), 4)
         asked = "" if self.required == len(self.key_points) else f" (the question asks for {self.required})"
-        return f"key points: {self.key_point_summary()}{asked}: {credit:g} of {self.required}"
+        return f"{self.key_point_summary()}{asked}: credit {credit:g} of {self.required}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -278,6 +280,7 @@ class Score:
             "weights": dict(self.weights),
             "required": self.required,
             "derived_key_points": self.derived_key_points,
+            "partly_credit": self.partly_credit,
         }
 
     @classmethod
@@ -292,6 +295,7 @@ class Score:
             version=str(d.get("version", SCORER_VERSION)),
             required=int(d.get("required", 0)),
             derived_key_points=bool(d.get("derived_key_points", False)),
+            partly_credit=float(d.get("partly_credit", 0.5)),
         )
 
 
@@ -628,7 +632,7 @@ def _status(m: PointMeasure, p: Params) -> tuple[str, tuple[int, ...], float, st
     """(status, evidence window, coverage, reason) of one key point."""
     if m.agree >= p.covered_at and m.agree >= m.against and not m.unmeasured:
         return COVERED, m.agree_window, m.agree, ""
-    if m.against >= p.covered_at:
+    if m.against >= max(p.covered_at, p.contradicted_at):
         return CONTRADICTED, m.against_window, m.against, REASONS.get(m.against_kind, "")
     if m.pasted:
         return PARTLY, m.agree_window, max(m.agree, p.partly_at), PASTED_REASON
@@ -660,26 +664,34 @@ def grade(m: Measures, params: Params | None = None) -> Score:
         )
     required = required_count(m.asked, len(results), m.derived, p)
     if results:
-        weights = {
-            "key_point_coverage": p.key_point_weight,
-            "reference_overlap": p.reference_weight,
-            "substance": p.substance_weight,
-        }
+        weights = {"key_point_coverage": p.key_point_weight, "reference_overlap": p.reference_weight}
     else:
-        weights = {"reference_overlap": p.key_point_weight + p.reference_weight, "substance": p.substance_weight}
+        weights = {"reference_overlap": p.key_point_weight + p.reference_weight}
+    if p.substance_weight:
+        weights["substance"] = p.substance_weight
     if m.empty:
         parts = dict.fromkeys(weights, 0.0)
         return Score(
-            0.0, tuple(results), (), dict.fromkeys(weights, 0.0), parts, weights, SCORER_VERSION, required, m.derived
+            0.0,
+            tuple(results),
+            (),
+            dict.fromkeys(weights, 0.0),
+            parts,
+            weights,
+            SCORER_VERSION,
+            required,
+            m.derived,
+            p.partly_credit,
         )
 
     credits = sorted((_credit_of(r.status, p.partly_credit) for r in results), reverse=True)
     parts = {
         "reference_overlap": _credit(
             m.overlap, p.derived_reference_full_at if m.derived else p.reference_full_at, p.credit_curve
-        ),
-        "substance": min(1.0, m.substance / p.substance_full_at),
+        )
     }
+    if p.substance_weight:
+        parts["substance"] = min(1.0, m.substance / p.substance_full_at)
     if results:
         parts = {"key_point_coverage": min(1.0, sum(credits[:required]) / required), **parts}
     base = math.fsum(parts[k] * weights[k] for k in parts)
@@ -704,9 +716,9 @@ def grade(m: Measures, params: Params | None = None) -> Score:
         matched = _dedupe(w for r in results for w in r.matched_terms if r.status in (COVERED, PARTLY))
     else:
         matched = m.overlap_words
-    if results and p.partly_credit != 0.5:
-        parts["partly_credit"] = p.partly_credit  # so that explain() can redo the sum
-    return Score(value, tuple(results), matched, components, parts, weights, SCORER_VERSION, required, m.derived)
+    return Score(
+        value, tuple(results), matched, components, parts, weights, SCORER_VERSION, required, m.derived, p.partly_credit
+    )
 
 
 def score_answer(

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from app.scoring import CONTRADICTED, PARAMS, Measures, Params, grade as app_grade, measure
+from app.scoring import CONTRADICTED, PARAMS, Measures, Params, measure
+from app.scoring import grade as app_grade
 
 HERE = Path(__file__).resolve().parent
 SAF_FILE = HERE / "data" / "saf-english-train.jsonl"
@@ -123,7 +124,7 @@ def batch(measures: Sequence[Measures]) -> Batch:
 def grade(b: Batch, p: Params) -> np.ndarray:
     """The same values as app.scoring.grade, for a whole batch."""
     covered = b.valid & (b.agree >= p.covered_at) & (b.agree >= b.against) & ~b.unmeasured
-    contradicted = b.valid & ~covered & (b.against >= p.covered_at)
+    contradicted = b.valid & ~covered & (b.against >= max(p.covered_at, p.contradicted_at))
     partly = b.valid & ~covered & ~contradicted & (b.pasted | (b.agree >= p.partly_at))
     credit = covered * 1.0 + partly * p.partly_credit
     n = b.n
@@ -213,9 +214,11 @@ def fit(
     start: Params = PARAMS,
     objective: Callable[[np.ndarray, np.ndarray], float] = pearson,
     also: Sequence[tuple[Batch, np.ndarray, float]] = (),
+    accept: Callable[[Params], bool] | None = None,
 ) -> Params:
     """Coordinate ascent of `objective` over GRID, from `start`; ties keep the current value.
-    `also` adds other data sets to the objective, each with its weight."""
+    `also` adds other data sets to the objective, each with its weight; `accept` rules out
+    candidates (checked only for those that would improve the objective)."""
 
     def score(p: Params) -> float:
         total = objective(grade(b, p), y)
@@ -235,7 +238,7 @@ def fit(
                 if candidate.partly_at >= candidate.covered_at:
                     continue
                 got = score(candidate)
-                if got > best + 1e-6:
+                if got > best + 1e-6 and (accept is None or accept(candidate)):
                     best, p, improved = got, candidate, True
         if not improved:
             break
@@ -267,14 +270,19 @@ def by_answer_folds(rows: Sequence[Row], k: int = 5, seed: int = 7) -> list[np.n
 
 
 def cross_validate(
-    b: Batch, y: np.ndarray, folds: Sequence[np.ndarray], also: Sequence[tuple[Batch, np.ndarray, float]] = ()
+    b: Batch,
+    y: np.ndarray,
+    folds: Sequence[np.ndarray],
+    also: Sequence[tuple[Batch, np.ndarray, float]] = (),
+    accept: Callable[[Params], bool] | None = None,
 ) -> tuple[np.ndarray, list[Params]]:
-    """Held-out predictions for every row: each fold scored with constants fitted on the others."""
+    """Held-out predictions for every row: each fold scored with constants fitted on the others
+    (from the same start, with the same other data and the same acceptance rule as the fit)."""
     predictions = np.zeros(len(y))
     fitted = []
     for fold in folds:
         train = np.setdiff1d(np.arange(len(y)), fold)
-        p = fit(b.take(train), y[train], also=also)
+        p = fit(b.take(train), y[train], also=also, accept=accept)
         predictions[fold] = grade(b.take(fold), p)
         fitted.append(p)
     return predictions, fitted
