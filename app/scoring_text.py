@@ -52,7 +52,8 @@ _MULTIPLIER_WORDS = frozenset({"times", "fold"})
 # A sentence ends at . ! ? followed by space, at a line break or a semicolon, and before a list
 # marker ("1.", "2)", "-", "•", "i)") that starts a line.
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'’”)]*\s+|\n\s*|;\s*")
-_LIST_MARKER_RE = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•●○*▪]|\(?[ivx]{1,4}\)|\(?[a-h]\))\s*", re.IGNORECASE)
+_LIST_MARKER_RE = re.compile(r"\s*(?:\d{1,2}[.)]|[-–•●○*▪]|\(?[ivx]{1,4}\)|\(?[a-h]\))\s*", re.IGNORECASE)
+_NUMBERED_RE = re.compile(r"\s*(?:\d{1,2}|[ivx]{1,4}|[a-h])\.", re.IGNORECASE)
 _NO_SPLIT_BEFORE = frozenset({"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "fig.", "e.g", "i.e", "resp.", "incl."})
 _CLAUSE_PUNCT_RE = re.compile(r"[,;:()\[\]—–]|\s-\s|\n")
 _NEGATIVE_ANY = frozenset({"any", "no"})  # "not any more", "no longer": no direction
@@ -137,8 +138,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_END_RE.finditer(text):
         before = text[max(0, m.start() - 6) : m.start()].lower().split()
-        if before and before[-1] in _NO_SPLIT_BEFORE and "\n" not in m.group() and ";" not in m.group():
-            continue
+        if "\n" not in m.group() and ";" not in m.group():
+            if before and before[-1] in _NO_SPLIT_BEFORE:
+                continue
+            if _NUMBERED_RE.fullmatch(text, start, m.start()):
+                continue  # "1. The header...": a list number, not a sentence
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))

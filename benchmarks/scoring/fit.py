@@ -130,9 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     project = project_tune_batch(load_bank(), load_eval_set())
     traps = TrapCheck(load_traps())
     p = fit_all(saf, y, project, traps)
-    print(
-        f"SAF Pearson {pearson(grade(saf, p), y):.3f}, project tune split {pearson(grade(project[0], p), project[1]):.3f}"
-    )
+    saf_r, project_r = pearson(grade(saf, p), y), pearson(grade(project[0], p), project[1])
+    print(f"SAF Pearson {saf_r:.3f}, project tune split {project_r:.3f}")
     print(f"pairs told apart: {traps.passed(p)} of {len(traps.pairs)}")
     for name in ("reference_weight", *GRID):
         print(f"  {name} = {_number(getattr(p, name))}")
