@@ -52,7 +52,6 @@ from app.scoring_key_points import asked_count, derive_claims, derive_key_points
 from app.scoring_meaning import REASONS, disagreement
 from app.scoring_terms import read_data
 from app.scoring_text import MEASURED, Text, Unit, analyse
-from app.scoring_text import words as analyse_words
 
 __all__ = [
     "SCORER_VERSION",
@@ -382,25 +381,41 @@ def _term_weight(term: Unit, terms: Sequence[Unit], p: Params) -> float:
     return p.generic_weight if term.generic else 1.0
 
 
-def _coverage(terms: Sequence[Unit], feats: frozenset[str], prompt: frozenset[str], p: Params) -> float:
-    got = {"prompt": 0.0, "own": 0.0}
-    total = {"prompt": 0.0, "own": 0.0}
+@dataclass(frozen=True)
+class _Term:
+    primary: str
+    weight: float
+    prompt: bool  # a word of the question
+    own: tuple[str, ...]  # its words, when it is a phrase that can be found in part
+
+
+def _prepared(terms: Sequence[Unit], prompt: frozenset[str], p: Params) -> tuple[_Term, ...]:
+    return tuple(
+        _Term(t.primary, _term_weight(t, terms, p), t.primary in prompt, t.own if len(t.own) > 1 else ()) for t in terms
+    )
+
+
+def _coverage(terms: Sequence[_Term], feats: frozenset[str], p: Params) -> float:
+    """The weighted share of a key point's terms in `feats`."""
+    got_prompt = got_own = total_prompt = total_own = 0.0
     for term in terms:
-        kind = "prompt" if term.primary in prompt else "own"
-        weight = _term_weight(term, terms, p)
         if term.primary in feats:
             credit = 1.0
-        elif len(term.own) > 1:
+        elif term.own:
             credit = p.partial_phrase_credit * sum(1 for n in term.own if n in feats) / len(term.own)
         else:
             credit = 0.0
-        total[kind] += weight
-        got[kind] += weight * credit
-    if not total["own"] + total["prompt"]:
+        if term.prompt:
+            total_prompt += term.weight
+            got_prompt += term.weight * credit
+        else:
+            total_own += term.weight
+            got_own += term.weight * credit
+    if not total_own + total_prompt:
         return 0.0
     # The question's own words count only as far as the key point's other words are there.
-    evidence = min(1.0, got["own"] / (p.prompt_evidence_at * total["own"])) if total["own"] else 1.0
-    return round(min(1.0, (got["own"] + evidence * got["prompt"]) / (total["own"] + total["prompt"])), 6)
+    evidence = min(1.0, got_own / (p.prompt_evidence_at * total_own)) if total_own else 1.0
+    return round(min(1.0, (got_own + evidence * got_prompt) / (total_own + total_prompt)), 6)
 
 
 def _windows(sentences: Sequence[int]) -> list[tuple[int, ...]]:
@@ -418,9 +433,8 @@ def _window_features(text: Text, window: Sequence[int]) -> frozenset[str]:
 
 def _is_paste(text: Text, sentence: int, key_point: Text) -> bool:
     """The sentence is the key point's own words, in its order, and nothing else."""
-    start, end = text.sentences[sentence]
-    words = tuple(w.low for w in analyse_words(text.text[start:end]))
-    return len(key_point.lows) >= 2 and words == key_point.lows
+    first, end = text.sentence_words[sentence]
+    return len(key_point.lows) >= 2 and text.lows[first:end] == key_point.lows
 
 
 def _surfaces(text: Text, window: Sequence[int], wanted: Iterable[str], original: str) -> tuple[str, ...]:
@@ -444,9 +458,10 @@ def _reference_spans(
     out: list[tuple[int, int] | None] = []
     for kp in key_points:
         terms = _terms(_analyse(kp, extra, key_point=True))
+        prepared = _prepared(terms, frozenset(), PARAMS)
         best, best_cov = None, 0.0
         for w in windows:
-            cov = _coverage(terms, _window_features(ref, w), frozenset(), PARAMS)
+            cov = _coverage(prepared, _window_features(ref, w), PARAMS)
             if cov > best_cov + 1e-9:
                 best, best_cov = w, cov
         out.append((ref.sentences[best[0]][0], ref.sentences[best[-1]][1]) if best and best_cov >= 0.3 else None)
@@ -497,15 +512,23 @@ def measure(
                     pasted_from.setdefault(k, set()).add(s)
     pasted_sentences = set().union(*pasted_from.values()) if pasted_from else set()
     usable = [s for s in range(len(text.sentences)) if s not in pasted_sentences]
-    windows = _windows(usable)
 
+    singles = [(s,) for s in usable]
+    pairs = [(a, b) for a, b in itertools.pairwise(usable) if b == a + 1]
+    features = {w: _window_features(text, w) for w in (*singles, *pairs)}
     results = []
     for k, (kp_text, terms) in enumerate(zip(kp_texts, kp_terms, strict=True)):
         agree, against, kind = 0.0, 0.0, ""
         agree_w: tuple[int, ...] = ()
         against_w: tuple[int, ...] = ()
-        for w in windows:
-            cov = _coverage(terms, _window_features(text, w), prompt_features, p)
+        prepared = _prepared(terms, prompt_features, p)
+        single_cov = {w[0]: _coverage(prepared, features[w], p) for w in singles}
+        # two sentences together only when each has something of the key point
+        candidates = [(w, single_cov[w[0]]) for w in singles]
+        candidates += [(w, -1.0) for w in pairs if single_cov[w[0]] > 0 and single_cov[w[1]] > 0]
+        for w, cov in candidates:
+            if cov < 0:
+                cov = _coverage(prepared, features[w], p)
             if cov < _WINDOW_FLOOR or (cov <= agree and cov <= against):
                 continue
             found = disagreement(

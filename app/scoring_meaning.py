@@ -60,8 +60,7 @@ def disagreement(
 ) -> Disagreement | None:
     """How `answer`'s sentences `window` contradict `key_point`, or None when they do not.
     A key point of many terms makes several claims at once: only its directions are checked."""
-    in_window = set(window)
-    units = [u for u in answer.units if u.sentence in in_window]
+    units = [u for s in window for u in answer.sentence_units[s]]
     short = sum(1 for t in terms if _content(t)) <= MAX_POLARITY_TERMS
     return (
         _other_thing(terms, units)

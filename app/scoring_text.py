@@ -248,6 +248,7 @@ class Unit:
     sign: int = 0  # +1 up, -1 down (after a negation turned it round), 0 no direction
     negated: bool = False  # inside the reach of a negation that it did not absorb
     targets: tuple[int, ...] = ()  # for a direction word: the units whose quantity it moves
+    is_generic: bool = False  # made only of common words of the field ("model", "data")
 
     @property
     def direction_only(self) -> bool:
@@ -259,7 +260,7 @@ class Unit:
 
     @property
     def generic(self) -> bool:
-        return bool(self.own) and all(is_generic(n) for n in self.own)
+        return self.is_generic
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,8 @@ class Text:
     units: tuple[Unit, ...]
     sentences: tuple[tuple[int, int], ...]  # character spans
     sentence_features: tuple[frozenset[str], ...]
+    sentence_words: tuple[tuple[int, int], ...]  # (first, end) word index of each sentence
+    sentence_units: tuple[tuple[Unit, ...], ...]  # the units of each sentence
     lows: tuple[str, ...]  # every word in lower case, for the passive-voice check
     word_count: int
     stop_count: int
@@ -298,6 +301,19 @@ def _clauses(text: str, ws: list[Word], sentence_of: list[int]) -> list[int]:
     return out
 
 
+def _by_first_word() -> dict[str, tuple[list[tuple[str, ...]], list[tuple[str, ...]]]]:
+    """For each first word: the non-negations and the negation phrases that start with it."""
+    out: dict[str, tuple[list[tuple[str, ...]], list[tuple[str, ...]]]] = {}
+    for p in NOT_NEGATION:
+        out.setdefault(p[0], ([], []))[0].append(p)
+    for p in NEGATION_PHRASES:
+        out.setdefault(p[0], ([], []))[1].append(p)
+    return out
+
+
+_PHRASES_BY_FIRST = _by_first_word()
+
+
 def _negation_cues(ws: list[Word], covered: list[bool]) -> list[tuple[int, int]]:
     """(first word, last word) of each negation in the text, outside recognised phrases."""
     lows = [w.low for w in ws]
@@ -307,10 +323,11 @@ def _negation_cues(ws: list[Word], covered: list[bool]) -> list[tuple[int, int]]
         if covered[i]:
             i += 1
             continue
-        if any(tuple(lows[i : i + len(p)]) == p for p in NOT_NEGATION):
+        starting = _PHRASES_BY_FIRST.get(lows[i])
+        if starting and any(tuple(lows[i : i + len(p)]) == p for p in starting[0]):
             i += 2
             continue
-        phrase = next((p for p in NEGATION_PHRASES if tuple(lows[i : i + len(p)]) == p), None)
+        phrase = next((p for p in starting[1] if tuple(lows[i : i + len(p)]) == p), None) if starting else None
         if phrase:
             cues.append((i, i + len(phrase) - 1))
             i += len(phrase)
@@ -455,17 +472,27 @@ def analyse(text: str, key_point: bool = False) -> Text:
                 signs[k],
                 negated[k],
                 targets,
+                bool(u["own"]) and all(is_generic(n) for n in u["own"]),
             )
         )
     sentence_features = [set[str]() for _ in spans]
+    sentence_units: list[list[Unit]] = [[] for _ in spans]
     for unit in units:
         if spans:
             sentence_features[unit.sentence] |= unit.features
+            sentence_units[unit.sentence].append(unit)
+    sentence_words = [[len(ws), 0] for _ in spans]
+    for i, sentence in enumerate(sentence_of):
+        if spans:
+            sentence_words[sentence][0] = min(sentence_words[sentence][0], i)
+            sentence_words[sentence][1] = max(sentence_words[sentence][1], i + 1)
     return Text(
         text,
         tuple(units),
         tuple(spans),
         tuple(frozenset(f) for f in sentence_features),
+        tuple((a, b) if b else (0, 0) for a, b in sentence_words),
+        tuple(tuple(u) for u in sentence_units),
         tuple(w.low for w in ws),
         len(ws),
         sum(1 for w in ws if not w.norm),

@@ -13,6 +13,7 @@ Writes the figures to timing.txt beside this file; evaluate.py copies them into 
 
 from __future__ import annotations
 
+import os
 import platform
 import random
 import statistics
@@ -25,7 +26,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import app.scoring as scoring  # noqa: E402
-from benchmarks.scoring.evaluate import load_bank  # noqa: E402
+import app.scoring_key_points as scoring_key_points  # noqa: E402
+import app.scoring_text as scoring_text  # noqa: E402
+from benchmarks.scoring.project_set import load_bank  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RUNS = 300
@@ -55,8 +58,10 @@ def _answers(bank, count: int, words: int = 300) -> list[str]:
 
 
 def _clear_caches() -> None:
-    scoring._normalise.cache_clear()
-    scoring._analyse.cache_clear()
+    scoring_text.normalise.cache_clear()
+    scoring_text.analyse.cache_clear()
+    scoring._reference_spans.cache_clear()
+    scoring_key_points.derive_claims.cache_clear()
 
 
 def _time(fn) -> float:
@@ -69,7 +74,7 @@ def _backends():
     """The stemmer scoring.py picked, and the pure-Python one if that was not it."""
     from snowballstemmer.english_stemmer import EnglishStemmer
 
-    picked = scoring._STEMMER
+    picked = scoring_text._STEMMER
     yield f"{type(picked).__module__}.{type(picked).__name__}", picked
     if not isinstance(picked, EnglishStemmer):
         yield "snowballstemmer pure Python", EnglishStemmer()
@@ -94,22 +99,24 @@ def main() -> int:
     bank = load_bank()
     q = _question_with_six_key_points(bank)
     answers = _answers(bank, RUNS)
-    original = scoring._STEMMER
+    original = scoring_text._STEMMER
     rows = []
     try:
         for name, stemmer in _backends():
-            scoring._STEMMER = stemmer
+            scoring_text._STEMMER = stemmer
             for case, xs in _measure(q, answers):
                 p95 = statistics.quantiles(xs, n=20)[-1]
                 rows.append(f"| {name} | {case} | {len(xs)} | {statistics.median(xs):.2f} | {p95:.2f} |")
     finally:
-        scoring._STEMMER = original
+        scoring_text._STEMMER = original
         _clear_caches()
 
+    load = os.getloadavg()
     lines = [
         f"`python -m benchmarks.scoring.bench_speed`: `{q.slug}` (reference {len(q.answer.split())} words, "
         f"{len(q.key_points)} key points), answers of {len(answers[0].split())} words; Python "
-        f"{platform.python_version()} on {platform.machine()}, one core, SCORER_VERSION `{scoring.SCORER_VERSION}`.",
+        f"{platform.python_version()} on {platform.machine()}, one core, SCORER_VERSION `{scoring.SCORER_VERSION}`; machine load "
+        f"average {load[0]:.2f} (1 min) on {os.cpu_count()} cores while measuring.",
         "",
         "| stemmer | case | runs | median ms | p95 ms |",
         "| --- | --- | --- | --- | --- |",

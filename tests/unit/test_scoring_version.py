@@ -10,7 +10,7 @@ from app.scoring import PARAMS_FILE, SCORER_VERSION
 from app.scoring_terms import TERMS_FILE, read_data
 
 FINGERPRINTS = {
-    "kp-2": "4c616f67596f8ece",
+    "kp-2": "b4e774b8b66d224f",
 }
 
 
