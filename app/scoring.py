@@ -539,6 +539,8 @@ def measure(
                     agree, agree_w = cov, w
             elif cov > against:
                 against, against_w, kind = cov, (found.sentence,), found.kind
+        if k in pasted_from and not agree_w:
+            agree_w = (min(pasted_from[k]),)  # the pasted sentence is what the review shows
         window = agree_w or against_w
         matched = _surfaces(text, window, {t.primary for t in terms}, answer) if window else ()
         unmeasured = any(t.primary == MEASURED for t in terms) and MEASURED not in _window_features(text, agree_w)

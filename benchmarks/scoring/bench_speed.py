@@ -115,8 +115,9 @@ def main() -> int:
     lines = [
         f"`python -m benchmarks.scoring.bench_speed`: `{q.slug}` (reference {len(q.answer.split())} words, "
         f"{len(q.key_points)} key points), answers of {len(answers[0].split())} words; Python "
-        f"{platform.python_version()} on {platform.machine()}, one core, SCORER_VERSION `{scoring.SCORER_VERSION}`; machine load "
-        f"average {load[0]:.2f} (1 min) on {os.cpu_count()} cores while measuring.",
+        f"{platform.python_version()} on {platform.machine()}, one core, SCORER_VERSION "
+        f"`{scoring.SCORER_VERSION}`; machine load average {load[0]:.2f} (1 min) on {os.cpu_count()} cores "
+        "while measuring.",
         "",
         "| stemmer | case | runs | median ms | p95 ms |",
         "| --- | --- | --- | --- | --- |",

@@ -307,9 +307,26 @@ def write_results(
         now = f"{new.pearson:.3f} | {new.spearman:.3f} | {new.rmse:.3f}"
         lines.append(f"| {name} | {new.n} | {new.questions} | {old_r} | {now} |")
     lines += ["", "By kind of answer (all splits):", "", *kinds]
+    lines += ["", "## Limits", "", *LIMITS]
     if timing:
         lines += ["", "## Speed", "", timing]
     return "\n".join(lines) + "\n"
+
+
+LIMITS = [
+    "- The scorer reads words, not meaning: no parser and no model. Negation, direction and roles are",
+    "  found by word lists and word order (`app/scoring_meaning.py`). It misses a contradiction said with",
+    '  other words ("negative sampling needs the full softmax" against "avoids the full softmax" is',
+    '  caught only because "avoid" is listed as negating; an unlisted antonym is not), and a long key',
+    "  point that makes several claims is checked for direction only.",
+    "- On SAF most of the agreement comes from telling empty, short and off-topic answers from the",
+    "  rest; within one question it orders answers only moderately (the per-question row above), because",
+    "  wrong answers there are mostly in the right words. The fit chose low thresholds for SAF for that",
+    "  reason; the project set keeps them from going lower.",
+    "- The project's own answers were written by the previous scorer's author; its tune split is part",
+    "  of the fit. The right/wrong pairs were written for this version by its author: they show what it",
+    "  can tell apart, not how often users write such pairs.",
+]
 
 
 def main(argv: list[str] | None = None) -> int:

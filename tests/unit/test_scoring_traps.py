@@ -65,3 +65,4 @@ def test_a_pasted_key_point_is_only_partly_covered_and_says_why():
         result = _score(pair, "wrong").key_points[0]
         assert result.status == PARTLY
         assert "pasted" in result.reason
+        assert result.evidence_text == pair["wrong"]
