@@ -524,7 +524,7 @@ def measure(
         prepared = _prepared(terms, prompt_features, p)
         single_cov = {w[0]: _coverage(prepared, features[w], p) for w in singles}
         # two sentences together only when each has something of the key point
-        candidates = [(w, single_cov[w[0]]) for w in singles]
+        candidates: list[tuple[tuple[int, ...], float]] = [(w, single_cov[w[0]]) for w in singles]
         candidates += [(w, -1.0) for w in pairs if single_cov[w[0]] > 0 and single_cov[w[1]] > 0]
         for w, cov in candidates:
             if cov < 0:
