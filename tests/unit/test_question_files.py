@@ -116,7 +116,7 @@ def test_plain_text_layout_reads_each_question_and_ignores_surrounding_prose():
         ),
         ("Question 1\n\nAnswer:\nThis.", 1, "no question text"),
         ("Question 1\nWhat?\nAnswer:\n", 1, "empty answer"),
-        ("Question 1\nWhat?\nAnswer:\nA.\nQuestion 2\nWhat?\nAnswer:\nB.", 5, "repeats Question 1"),
+        ("Question 1\nWhat?\nAnswer:\nA.\nQuestion 2\nWhat?\nAnswer:\nB.", 5, "repeats the question on line 1"),
         ("Just prose.\nNothing else.", None, "no 'Question N' headings"),
     ],
 )
