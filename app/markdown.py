@@ -7,10 +7,21 @@ remote ones anyway, and a broken picture in an answer helps nobody).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 _RENDERER = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+
+
+def _safe_link(url: str) -> bool:
+    """Only web links and links within the site: no mailto:, file:, custom app schemes."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme in ("", "http", "https")
+
+
+_RENDERER.validateLink = _safe_link  # type: ignore[method-assign]
 
 
 def render_markdown(text: str | None) -> Markup:

@@ -30,3 +30,9 @@ def test_plain_links_are_kept():
 
 def test_empty_text_renders_nothing():
     assert render_markdown(None) == "" and render_markdown("") == ""
+
+
+def test_only_web_and_relative_links_become_links():
+    html = render_markdown("[a](mailto:x@example.com) [b](file:///etc/passwd) [c](/attempts/) [d](http://example.com)")
+    assert 'href="mailto:' not in html and 'href="file:' not in html
+    assert '<a href="/attempts/">c</a>' in html and '<a href="http://example.com">d</a>' in html
