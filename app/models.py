@@ -76,24 +76,69 @@ class LoginSession(db.Model):
 
 
 class Category(db.Model):
+    """A group of questions. Without an owner it belongs to the shared bank, which admins keep;
+    with one it is that user's own question set, which nobody else sees (unless they open its
+    share link, read-only)."""
+
+    __table_args__ = (
+        # A slug is unique within the shared bank, and within each user's own sets.
+        sa.Index(
+            "uq_category_shared_slug",
+            "slug",
+            unique=True,
+            sqlite_where=sa.text("owner_id IS NULL"),
+            postgresql_where=sa.text("owner_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_category_owner_slug",
+            "owner_id",
+            "slug",
+            unique=True,
+            sqlite_where=sa.text("owner_id IS NOT NULL"),
+            postgresql_where=sa.text("owner_id IS NOT NULL"),
+        ),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(80))
     name: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # The secret of the read-only share link; None when the set is not shared.
+    share_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="category", order_by="Question.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_set(self) -> bool:
+        return self.owner_id is not None
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"
 
 
 class Question(db.Model):
+    __table_args__ = (
+        sa.UniqueConstraint("category_id", "slug"),
+        # Bank questions keep one slug across the whole bank, so an import can tell a question
+        # that moved to another category from a new one.
+        sa.Index(
+            "uq_question_shared_slug",
+            "slug",
+            unique=True,
+            sqlite_where=sa.text("owner_id IS NULL"),
+            postgresql_where=sa.text("owner_id IS NULL"),
+        ),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="CASCADE"), index=True)
-    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    # The category's owner, kept on the question so that "what may this user see" is one condition.
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(120))
     prompt: Mapped[str] = mapped_column(sa.Text)
     reference_answer: Mapped[str] = mapped_column(sa.Text)
     key_points: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -102,8 +147,15 @@ class Question(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set instead of deleting a question that attempts used: it stays for their history, and
+    # is no longer drawn for new interviews.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     category: Mapped[Category] = relationship(back_populates="questions")
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def __repr__(self) -> str:
         return f"<Question {self.slug}>"
