@@ -12,7 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from .extensions import db
-from .question_files import BankFileError, dump
+from .question_files import FORMATS, MAX_FILE_BYTES, BankFileError, Problem, decode, detect_format, read
 from .services import accounts, bank
 
 
@@ -46,7 +46,7 @@ def serve(host: str, port: int, workers: int) -> None:
     prepare_database()
     report = bank.load_seed_if_empty(Path(current_app.config["SEED_DIR"]))
     if report:
-        click.echo(f"Loaded the question bank: {report}.")
+        click.echo(f"Loaded the question bank: {report.summary()}.")
     click.echo(f"Rehearse is running on http://{host}:{port}/ (press Ctrl+C to stop)")
     db.engine.dispose()  # workers open their own connections after the fork
     run(current_app._get_current_object(), host=host, port=port, workers=workers)
@@ -61,33 +61,69 @@ def questions() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--category",
-    help="Category for a plain-text file (default: 'Imported questions').",
+    help="Category for a file that names none (plain text, Markdown, CSV; default: 'Imported questions').",
 )
+@click.option(
+    "--format", "fmt", type=click.Choice(list(FORMATS)), help="The file's format (default: from its extension)."
+)
+@click.option("--dry-run", is_flag=True, help="Only say what would change; write nothing.")
 @with_appcontext
-def import_questions(file: Path, category: str | None) -> None:
-    """Import FILE: the project's TOML or JSON, or the plain-text 'Question N / Answer:' layout.
+def import_questions(file: Path, category: str | None, fmt: str | None, dry_run: bool) -> None:
+    """Import FILE into the shared bank: the project's TOML or JSON, the plain-text
+    'Question N / Answer:' layout, Markdown (a heading per question) or CSV (one question a row).
 
-    A question with the same slug is updated, so importing a file twice changes nothing. A file
-    with an error is refused whole.
+    A question with the same slug is changed in place, so importing a file twice changes
+    nothing. A file with an error is refused whole, with every problem and its line.
     """
     prepare_database()
     try:
-        report = bank.import_file(file, category_name=category)
+        plan = bank.plan_parsed(_parsed_file(file, fmt, category))
+        if plan.problems:
+            raise BankFileError(file.name, plan.problems)
     except BankFileError as exc:
         raise click.ClickException(f"Nothing was imported. {exc}") from None
-    click.echo(f"Imported {file.name}: {report}.")
+    for change in plan.categories:
+        if change.kind != "unchanged":
+            click.echo(f"  category {change.data.slug}: {change.kind} {', '.join(change.fields)}".rstrip())
+    for change in plan.questions:
+        if change.kind == "changed":
+            click.echo(f"  question {change.question.slug}: {', '.join(change.fields)}")
+    if dry_run:
+        click.echo(f"Dry run of {file.name}: {plan.summary()}; nothing was written.")
+        return
+    bank.run_import_plan(plan)
+    click.echo(f"Imported {file.name}: {plan.summary()}.")
+
+
+def _parsed_file(file: Path, fmt: str | None, category: str | None):
+    text = decode_file(file)
+    parsed = read(text, fmt or detect_format(text, file.name), category_name=category)
+    if parsed.problems:
+        raise BankFileError(file.name, parsed.problems)
+    return parsed
+
+
+def decode_file(file: Path) -> str:
+    if file.stat().st_size > MAX_FILE_BYTES:
+        raise BankFileError(
+            file.name, [Problem(None, f"it has {file.stat().st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        )
+    try:
+        return decode(file.read_bytes())
+    except BankFileError as exc:
+        raise BankFileError(file.name, exc.problems) from None
 
 
 @questions.command("export")
-@click.option("--format", "fmt", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="toml", show_default=True)
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output)."
 )
 @with_appcontext
 def export_questions(fmt: str, output: Path | None) -> None:
-    """Write the whole bank in a form that `questions import` reads back."""
+    """Write the whole shared bank in a form that `questions import` reads back."""
     prepare_database()
-    text = dump(bank.export_categories(), fmt)
+    text = bank.export(fmt)
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {bank.question_count()} questions to {output}.", err=True)

@@ -42,9 +42,9 @@ def test_importing_a_plain_guide_twice_gives_its_questions_once(app, runner, tmp
 
     first = runner.invoke(args=["questions", "import", str(path), "--category", "Interview guide"])
     assert first.exit_code == 0, first.output
-    assert f"{len(source)} added, 0 updated, 0 unchanged" in first.output
+    assert f"{len(source)} added, 0 changed, 0 unchanged" in first.output
     second = runner.invoke(args=["questions", "import", str(path), "--category", "Interview guide"])
-    assert f"0 added, 0 updated, {len(source)} unchanged" in second.output
+    assert f"0 added, 0 changed, {len(source)} unchanged" in second.output
     assert counts(app) == (1, len(source))
     with app.app_context():
         imported = db.session.scalars(sa.select(Question).order_by(Question.position)).all()
@@ -70,7 +70,7 @@ def test_a_change_to_a_question_updates_it_in_place(app, runner, tmp_path):
     bank[0].questions[0].prompt = "New?"
     path.write_text(dump(bank))
     result = runner.invoke(args=["questions", "import", str(path)])
-    assert "0 added, 1 updated, 0 unchanged" in result.output
+    assert "0 added, 1 changed, 0 unchanged" in result.output
     with app.app_context():
         assert db.session.scalars(sa.select(Question.prompt)).all() == ["New?"]
 
