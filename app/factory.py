@@ -101,11 +101,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def blueprints(app: Flask) -> None:
     from .account import bp as account_bp
+    from .admin.routes import bp as admin_bp
     from .attempts import bp as attempts_bp
     from .auth.routes import bp as auth_bp
     from .bank.routes import bp as bank_bp
     from .main.routes import bp as main_bp
     from .progress import bp as progress_bp
+    from .sets.routes import bp as sets_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -113,6 +115,8 @@ def blueprints(app: Flask) -> None:
     app.register_blueprint(attempts_bp, url_prefix="/attempts")
     app.register_blueprint(progress_bp)
     app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(sets_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
 
     from .cli import register_commands
 

@@ -81,3 +81,23 @@ def end_login_session(token: str | None) -> None:
         .values(ended_at=utcnow())
     )
     db.session.commit()
+
+
+def users_page(page: int, per_page: int = 50):
+    return db.paginate(sa.select(User).order_by(User.email), page=page, per_page=per_page, error_out=False)
+
+
+def user_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+class AdminChangeRefused(Exception):
+    pass
+
+
+def set_admin(user: User, is_admin: bool, acting_user_id: int) -> None:
+    """Give or take administrator rights. Nobody removes their own (the bank always keeps one)."""
+    if user.id == acting_user_id and not is_admin:
+        raise AdminChangeRefused("You cannot remove your own administrator rights; ask another administrator.")
+    user.is_admin = is_admin
+    db.session.commit()

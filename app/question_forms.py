@@ -1,0 +1,179 @@
+"""Forms for writing questions, sets, categories and imports; shared by a user's own sets and by
+the admins' bank pages. Text is cleaned by the app's one rule before it is measured."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from .question_files import DIFFICULTIES, FORMATS
+from .question_files.data import (
+    ANSWER_MAX,
+    CATEGORY_NAME_MAX,
+    CATEGORY_SLUG_MAX,
+    DESCRIPTION_MAX,
+    KEY_POINT_MAX,
+    MAX_FILE_BYTES,
+    MAX_KEY_POINTS,
+    MAX_TAGS,
+    PROMPT_MAX,
+    SLUG_RE,
+    TAG_MAX,
+    sentences,
+)
+from .services.authoring import QuestionFields
+from .text import clean_text
+
+
+def tidy(value: object) -> object:
+    """The text rule (no NUL or lone surrogates, LF line breaks), without trailing spaces."""
+    if not isinstance(value, str):
+        return value
+    return "\n".join(line.rstrip() for line in clean_text(value).split("\n")).strip()
+
+
+def _length(limit: int, what: str) -> Length:
+    return Length(max=limit, message=f"{what} has at most {limit:,} characters (line breaks count as one).")
+
+
+class QuestionForm(FlaskForm):
+    prompt = TextAreaField(
+        "Question",
+        filters=[tidy],
+        validators=[DataRequired(message="Write the question."), _length(PROMPT_MAX, "A question")],
+        description="What the candidate reads. Markdown works: **bold**, `code`, lists.",
+    )
+    answer = TextAreaField(
+        "Reference answer",
+        filters=[tidy],
+        validators=[DataRequired(message="Write a reference answer."), _length(ANSWER_MAX, "A reference answer")],
+        description="Shown beside the candidate's answer in the review. Markdown works.",
+    )
+    key_points = TextAreaField(
+        "Key points",
+        filters=[tidy],
+        description=f"One per line, up to {MAX_KEY_POINTS}: what an interviewer listens for. "
+        "Left empty, each sentence of the reference answer becomes one.",
+    )
+    difficulty = SelectField("Difficulty", choices=[(d, d.capitalize()) for d in DIFFICULTIES], default="medium")
+    tags = StringField("Tags", filters=[tidy], description="Separated by commas, for example: ann, retrieval.")
+
+    def validate_key_points(self, field) -> None:
+        points = self.points()
+        if len(points) > MAX_KEY_POINTS:
+            raise ValidationError(f"Give at most {MAX_KEY_POINTS} key points (you gave {len(points)}).")
+        for point in points:
+            if len(point) > KEY_POINT_MAX:
+                raise ValidationError(f"A key point has at most {KEY_POINT_MAX} characters: {point[:40]}…")
+        if not points and not sentences(self.answer.data or ""):
+            raise ValidationError("Give at least one key point.")
+
+    def validate_tags(self, field) -> None:
+        tags = self.tag_list()
+        if len(tags) > MAX_TAGS:
+            raise ValidationError(f"Give at most {MAX_TAGS} tags (you gave {len(tags)}).")
+        for tag in tags:
+            if len(tag) > TAG_MAX:
+                raise ValidationError(f"A tag has at most {TAG_MAX} characters: {tag[:40]}…")
+
+    def points(self) -> list[str]:
+        lines = [re.sub(r"^\s*[-*•]\s+", "", line).strip() for line in (self.key_points.data or "").split("\n")]
+        return [line for line in lines if line]
+
+    def tag_list(self) -> list[str]:
+        return list(dict.fromkeys(t.strip().lower() for t in (self.tags.data or "").split(",") if t.strip()))
+
+    def values(self) -> QuestionFields:
+        points = self.points() or sentences(self.answer.data or "")[:MAX_KEY_POINTS]
+        return QuestionFields(self.prompt.data, self.answer.data, points, self.difficulty.data, self.tag_list())
+
+    @staticmethod
+    def data_of(question) -> dict:
+        return {
+            "prompt": question.prompt,
+            "answer": question.reference_answer,
+            "key_points": "\n".join(question.key_points),
+            "difficulty": question.difficulty,
+            "tags": ", ".join(question.tags),
+        }
+
+
+class BankQuestionForm(QuestionForm):
+    category = SelectField("Category", coerce=int, validate_choice=True)
+
+
+class SetForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[tidy],
+        validators=[DataRequired(message="Give the set a name."), _length(CATEGORY_NAME_MAX, "A name")],
+    )
+    description = TextAreaField(
+        "Description",
+        filters=[tidy],
+        validators=[_length(DESCRIPTION_MAX, "A description")],
+        description="Optional: what the set is for. Markdown works.",
+    )
+
+
+class CategoryForm(SetForm):
+    slug = StringField(
+        "Slug",
+        filters=[tidy],
+        validators=[
+            Optional(),
+            Length(max=CATEGORY_SLUG_MAX, message=f"A slug has at most {CATEGORY_SLUG_MAX} characters."),
+            Regexp(SLUG_RE, message="Lower-case letters and digits in words joined by dashes, like vector-search."),
+        ],
+        description="Optional: the stable id files use (made from the name when empty).",
+    )
+
+
+class ImportForm(FlaskForm):
+    text = TextAreaField(
+        "Paste questions",
+        filters=[lambda v: v.replace("\r\n", "\n") if isinstance(v, str) else v],
+        description="Or choose a file below.",
+    )
+    file = FileField("Or upload a file", description=f"Up to {MAX_FILE_BYTES // 1_000_000} MB, UTF-8 text.")
+    format = SelectField(
+        "Format",
+        choices=[("auto", "Recognise it")] + [(name, label) for name, (label, _, _) in FORMATS.items()],
+        default="auto",
+    )
+    category = StringField(
+        "Category for questions the file does not place",
+        filters=[tidy],
+        validators=[Optional(), _length(CATEGORY_NAME_MAX, "A category name")],
+        description="Plain text, Markdown without a top heading, and CSV without a category column go here.",
+    )
+    fingerprint = HiddenField()
+
+
+class MoveForm(FlaskForm):
+    """Reordering: which way (up or down)."""
+
+    direction = HiddenField(validators=[DataRequired(), Regexp(r"^(up|down)$")])
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that change state."""
+
+
+class DeleteCategoryForm(FlaskForm):
+    move_to = SelectField("Move its questions to", coerce=int, validate_choice=True)
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField("Search", filters=[tidy])
+    category = SelectField("Category", coerce=str)
+    tag = SelectField("Tag", coerce=str)
+    difficulty = SelectField("Difficulty", choices=[("", "Any")] + [(d, d.capitalize()) for d in DIFFICULTIES])
+    archived = SelectField("Show", choices=[("", "In use"), ("1", "Archived")])
