@@ -7,7 +7,7 @@ import re
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from .question_files import DIFFICULTIES, FORMATS
@@ -59,7 +59,9 @@ class QuestionForm(FlaskForm):
         description=f"One per line, up to {MAX_KEY_POINTS}: what an interviewer listens for. "
         "Left empty, each sentence of the reference answer becomes one.",
     )
-    difficulty = SelectField("Difficulty", choices=[(d, d.capitalize()) for d in DIFFICULTIES], default="medium")
+    difficulty = SelectField(
+        "Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in DIFFICULTIES], default="medium"
+    )
     tags = StringField("Tags", filters=[tidy], description="Separated by commas, for example: ann, retrieval.")
 
     def validate_key_points(self, field) -> None:
@@ -142,7 +144,8 @@ class ImportForm(FlaskForm):
     file = FileField("Or upload a file", description=f"Up to {MAX_FILE_BYTES // 1_000_000} MB, UTF-8 text.")
     format = SelectField(
         "Format",
-        choices=[("auto", "Recognise it")] + [(name, label) for name, (label, _, _) in FORMATS.items()],
+        choices=[SelectChoice("auto", "Recognise it")]
+        + [SelectChoice(n, label) for n, (label, _, _) in FORMATS.items()],
         default="auto",
     )
     category = StringField(
@@ -175,5 +178,7 @@ class SearchForm(FlaskForm):
     q = StringField("Search", filters=[tidy])
     category = SelectField("Category", coerce=str)
     tag = SelectField("Tag", coerce=str)
-    difficulty = SelectField("Difficulty", choices=[("", "Any")] + [(d, d.capitalize()) for d in DIFFICULTIES])
-    archived = SelectField("Show", choices=[("", "In use"), ("1", "Archived")])
+    difficulty = SelectField(
+        "Difficulty", choices=[SelectChoice("", "Any")] + [SelectChoice(d, d.capitalize()) for d in DIFFICULTIES]
+    )
+    archived = SelectField("Show", choices=[SelectChoice("", "In use"), SelectChoice("1", "Archived")])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import SelectChoice
 
 from ..extensions import csrf
 from ..importing import chosen_format, open_import_request, submitted_text
@@ -99,8 +100,8 @@ def delete_category(category_id: int):
     category = _category(category_id)
     count = authoring.question_count(category.id)
     form = DeleteCategoryForm()
-    others = [(c.id, c.name) for c, _ in bank.categories_with_counts() if c.id != category.id]
-    form.move_to.choices = [(0, "— choose a category —"), *others]
+    others = [SelectChoice(c.id, c.name) for c, _ in bank.categories_with_counts() if c.id != category.id]
+    form.move_to.choices = [SelectChoice(0, "— choose a category —"), *others]
     if form.validate_on_submit():
         target = bank.category_by_id(form.move_to.data) if form.move_to.data else None
         try:
@@ -122,8 +123,8 @@ def questions():
     """Search and filter the bank's questions by text, category, tag and difficulty."""
     form = SearchForm(request.args)
     rows = bank.categories_with_counts()
-    form.category.choices = [("", "Any")] + [(str(c.id), c.name) for c, _ in rows]
-    form.tag.choices = [("", "Any")] + [(t, t) for t in bank.all_tags()]
+    form.category.choices = [SelectChoice("", "Any")] + [SelectChoice(str(c.id), c.name) for c, _ in rows]
+    form.tag.choices = [SelectChoice("", "Any")] + [SelectChoice(t, t) for t in bank.all_tags()]
     category_id = request.args.get("category", "")
     search = bank.Search(
         text=(form.q.data or "")[:200],
@@ -139,7 +140,7 @@ def questions():
 
 
 def _category_choices(form: BankQuestionForm) -> None:
-    form.category.choices = [(c.id, c.name) for c, _ in bank.categories_with_counts()]
+    form.category.choices = [SelectChoice(c.id, c.name) for c, _ in bank.categories_with_counts()]
 
 
 def _preview(form: BankQuestionForm, question: Question | None) -> dict | None:
@@ -263,7 +264,7 @@ def import_questions():
         submitted = form.validate_on_submit()
     except RequestEntityTooLarge:
         form = ImportForm(formdata=None)
-        form.file.errors.append(f"That is more than an import takes: files and texts up to {MAX_FILE_BYTES:,} bytes.")
+        form.file.errors = [f"That is more than an import takes: files and texts up to {MAX_FILE_BYTES:,} bytes."]
         return render_template(
             "authoring/import.html", form=form, target="the shared bank", back=back, show_category=True
         ), 413

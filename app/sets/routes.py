@@ -227,9 +227,7 @@ def import_questions(set_id: int):
         submitted = form.validate_on_submit()
     except RequestEntityTooLarge:
         form = ImportForm(formdata=None)
-        form.file.errors.append(
-            f"That is more than an import may send: files and texts up to {MAX_FILE_BYTES:,} bytes."
-        )
+        form.file.errors = [f"That is more than an import may send: files and texts up to {MAX_FILE_BYTES:,} bytes."]
         return render_template(
             "authoring/import.html",
             form=form,
