@@ -15,8 +15,8 @@ from app.services import accounts
 from tests.helpers import AuthActions, add_bank, csrf_token
 
 
-def post(client, url: str, data: dict | None = None, *, token_from: str = "/", **kwargs):
-    return client.post(url, data={"csrf_token": csrf_token(client, token_from), **(data or {})}, **kwargs)
+def post(client, url: str, data: dict | None = None, *, form_page: str = "/", **kwargs):
+    return client.post(url, data={"csrf_token": csrf_token(client, form_page), **(data or {})}, **kwargs)
 
 
 @pytest.fixture
@@ -41,17 +41,42 @@ def bank_rows(app) -> list[tuple]:
 
 
 def import_csv(client, text: str, action="check", fingerprint="", category=""):
-    data = {"file": (io.BytesIO(text.encode()), "bank.csv"), "text": "", "format": "auto", "action": action,
-            "fingerprint": fingerprint, "category": category}  # fmt: skip
-    return post(client, "/admin/import", data, token_from="/admin/import", content_type="multipart/form-data")
+    data = {
+        "file": (io.BytesIO(text.encode()), "bank.csv"),
+        "text": "",
+        "format": "auto",
+        "action": action,
+        "fingerprint": fingerprint,
+        "category": category,
+    }
+    return post(client, "/admin/import", data, form_page="/admin/import", content_type="multipart/form-data")
 
 
-ADMIN_GETS = ["/admin/", "/admin/categories/new", "/admin/categories/1", "/admin/categories/1/delete",
-              "/admin/questions/", "/admin/questions/new", "/admin/questions/1", "/admin/questions/1/delete",
-              "/admin/import", "/admin/export.csv", "/admin/users/"]  # fmt: skip
-ADMIN_POSTS = ["/admin/categories/new", "/admin/categories/1", "/admin/categories/1/move",
-               "/admin/categories/1/delete", "/admin/questions/new", "/admin/questions/1",
-               "/admin/questions/1/delete", "/admin/questions/1/restore", "/admin/import", "/admin/users/1/admin"]  # fmt: skip
+ADMIN_GETS = [
+    "/admin/",
+    "/admin/categories/new",
+    "/admin/categories/1",
+    "/admin/categories/1/delete",
+    "/admin/questions/",
+    "/admin/questions/new",
+    "/admin/questions/1",
+    "/admin/questions/1/delete",
+    "/admin/import",
+    "/admin/export.csv",
+    "/admin/users/",
+]
+ADMIN_POSTS = [
+    "/admin/categories/new",
+    "/admin/categories/1",
+    "/admin/categories/1/move",
+    "/admin/categories/1/delete",
+    "/admin/questions/new",
+    "/admin/questions/1",
+    "/admin/questions/1/delete",
+    "/admin/questions/1/restore",
+    "/admin/import",
+    "/admin/users/1/admin",
+]
 
 
 def test_nobody_but_an_admin_reaches_any_admin_page_or_action(app, client, user):
@@ -80,10 +105,14 @@ def test_an_admin_keeps_categories(app, admin):
     page = admin.get("/admin/").get_data(as_text=True)
     assert "No categories yet" in page
     for name in ("Search", "Serving"):
-        response = post(admin, "/admin/categories/new", {"name": name, "description": f"About {name}."},
-                        token_from="/admin/categories/new")  # fmt: skip
+        response = post(
+            admin,
+            "/admin/categories/new",
+            {"name": name, "description": f"About {name}."},
+            form_page="/admin/categories/new",
+        )
         assert response.status_code == 302
-    refused = post(admin, "/admin/categories/new", {"name": "Search again", "slug": "search"}, token_from="/admin/")
+    refused = post(admin, "/admin/categories/new", {"name": "Search again", "slug": "search"}, form_page="/admin/")
     assert "taken by another category" in unescape(refused.get_data(as_text=True))
     assert 'value="Search again"' in refused.get_data(as_text=True)
     with app.app_context():
@@ -93,8 +122,18 @@ def test_an_admin_keeps_categories(app, admin):
     post(admin, f"/admin/categories/{search_id}", {"name": "Vector search", "description": "Renamed."})
     assert [r[:2] for r in bank_rows(app)] == [("serving", "Serving"), ("search", "Vector search")]
     # A question in it: deleting the category asks where its questions go.
-    post(admin, "/admin/questions/new", {"category": search_id, "prompt": "What is ANN?", "answer": "Approximate.",
-                                         "key_points": "approximate", "difficulty": "easy", "tags": "ann"})  # fmt: skip
+    post(
+        admin,
+        "/admin/questions/new",
+        {
+            "category": search_id,
+            "prompt": "What is ANN?",
+            "answer": "Approximate.",
+            "key_points": "approximate",
+            "difficulty": "easy",
+            "tags": "ann",
+        },
+    )
     refused = post(admin, f"/admin/categories/{search_id}/delete", {"move_to": 0})
     assert "still has 1 questions" in unescape(refused.get_data(as_text=True))
     post(admin, f"/admin/categories/{search_id}/delete", {"move_to": serving_id})
@@ -103,7 +142,7 @@ def test_an_admin_keeps_categories(app, admin):
 
 def test_an_admin_edits_a_question_and_past_reviews_keep_the_old_text(app, admin, client, user):
     add_bank(app, categories=1, per_category=1)
-    post(client, "/attempts/new", {"question_count": 1}, token_from="/attempts/new")
+    post(client, "/attempts/new", {"question_count": 1}, form_page="/attempts/new")
     with app.app_context():
         question = db.session.scalar(sa.select(Question))
         attempt_id, question_id, old_answer = (
@@ -112,11 +151,22 @@ def test_an_admin_edits_a_question_and_past_reviews_keep_the_old_text(app, admin
             question.reference_answer,
         )
         updated = question.updated_at
-    post(client, f"/attempts/{attempt_id}/submit", token_from=f"/attempts/{attempt_id}/submit")
+    post(client, f"/attempts/{attempt_id}/submit", form_page=f"/attempts/{attempt_id}/submit")
     page = admin.get(f"/admin/questions/{question_id}").get_data(as_text=True)
     assert "Last changed" in page and "As a candidate sees it" in page and "As the review shows it" in page
-    response = post(admin, f"/admin/questions/{question_id}", {"category": 1, "prompt": "Edited?", "answer": "NEW ANSWER",
-                    "key_points": "new", "difficulty": "medium", "tags": "x", "action": "save"})  # fmt: skip
+    response = post(
+        admin,
+        f"/admin/questions/{question_id}",
+        {
+            "category": 1,
+            "prompt": "Edited?",
+            "answer": "NEW ANSWER",
+            "key_points": "new",
+            "difficulty": "medium",
+            "tags": "x",
+            "action": "save",
+        },
+    )
     assert response.status_code == 302
     review = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert old_answer in review and "NEW ANSWER" not in review
@@ -126,7 +176,7 @@ def test_an_admin_edits_a_question_and_past_reviews_keep_the_old_text(app, admin
     post(admin, f"/admin/questions/{question_id}/delete")
     with app.app_context():
         assert db.session.get(Question, question_id).archived_at is not None
-    response = post(client, "/attempts/new", {"question_count": 1}, token_from="/attempts/new")
+    response = post(client, "/attempts/new", {"question_count": 1}, form_page="/attempts/new")
     assert "The question bank is empty" in response.get_data(as_text=True) or "no questions" in response.get_data(
         as_text=True
     )
@@ -134,8 +184,19 @@ def test_an_admin_edits_a_question_and_past_reviews_keep_the_old_text(app, admin
 
 def test_preview_shows_the_typed_question_without_saving(app, admin):
     add_bank(app, categories=1, per_category=0)
-    response = post(admin, "/admin/questions/new", {"category": 1, "prompt": "**Bold** <b>raw</b>?", "answer": "`x`",
-                    "key_points": "", "difficulty": "hard", "action": "preview"}, token_from="/admin/questions/new")  # fmt: skip
+    response = post(
+        admin,
+        "/admin/questions/new",
+        {
+            "category": 1,
+            "prompt": "**Bold** <b>raw</b>?",
+            "answer": "`x`",
+            "key_points": "",
+            "difficulty": "hard",
+            "action": "preview",
+        },
+        form_page="/admin/questions/new",
+    )
     html = response.get_data(as_text=True)
     assert "<strong>Bold</strong> &lt;b&gt;raw&lt;/b&gt;?" in html and "<code>x</code>" in html
     assert bank_rows(app) == [("cat-0", "Category 0", None, None, None)]
@@ -148,7 +209,7 @@ def test_search_filters_by_text_category_tag_difficulty_and_archive(app, admin):
         q.tags, q.difficulty, q.prompt = ["special"], "easy", "A needle in the bank?"
         db.session.commit()
 
-    def found(**args) -> list[str]:  # noqa: E306
+    def found(**args) -> list[str]:
         html = admin.get("/admin/questions/", query_string=args).get_data(as_text=True)
         return re.findall(r'/admin/questions/\d+">([^<]+)<', html)
 
@@ -185,19 +246,19 @@ def test_an_admin_imports_a_csv_with_a_dry_run_and_moves_are_named(app, admin):
 
 
 def test_an_admin_promotes_another_user_but_cannot_demote_themselves(app, admin, client, user):
-    post(admin, f"/admin/users/{user.id}/admin", {"grant": "1"}, token_from="/admin/users/")
+    post(admin, f"/admin/users/{user.id}/admin", {"grant": "1"}, form_page="/admin/users/")
     assert client.get("/admin/").status_code == 200
     with app.app_context():
         root_id = db.session.scalar(sa.select(User.id).where(User.email == "root@example.com"))
-    refused = post(admin, f"/admin/users/{root_id}/admin", {"grant": "0"}, token_from="/admin/users/")
+    refused = post(admin, f"/admin/users/{root_id}/admin", {"grant": "0"}, form_page="/admin/users/")
     assert "cannot remove your own" in admin.get(refused.headers["Location"]).get_data(as_text=True)
-    post(admin, f"/admin/users/{user.id}/admin", {"grant": "0"}, token_from="/admin/users/")
+    post(admin, f"/admin/users/{user.id}/admin", {"grant": "0"}, form_page="/admin/users/")
     assert client.get("/admin/").status_code == 404
 
 
 def test_a_used_bank_question_in_an_answer_keeps_its_link_after_archiving(app, admin, client, user):
     add_bank(app, categories=1, per_category=1)
-    post(client, "/attempts/new", {"question_count": 1}, token_from="/attempts/new")
+    post(client, "/attempts/new", {"question_count": 1}, form_page="/attempts/new")
     with app.app_context():
         question_id = db.session.scalar(sa.select(Question.id))
     post(admin, f"/admin/questions/{question_id}/delete")

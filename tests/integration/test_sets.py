@@ -21,12 +21,12 @@ TEN = "".join(
 )
 
 
-def post(client, url: str, data: dict | None = None, *, token_from: str = "/", **kwargs):
-    return client.post(url, data={"csrf_token": csrf_token(client, token_from), **(data or {})}, **kwargs)
+def post(client, url: str, data: dict | None = None, *, form_page: str = "/", **kwargs):
+    return client.post(url, data={"csrf_token": csrf_token(client, form_page), **(data or {})}, **kwargs)
 
 
 def make_set(client, name="Company X", description="For the *onsite*.") -> int:
-    response = post(client, "/sets/new", {"name": name, "description": description}, token_from="/sets/new")
+    response = post(client, "/sets/new", {"name": name, "description": description}, form_page="/sets/new")
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(re.search(r"/sets/(\d+)", response.headers["Location"]).group(1))
 
@@ -35,7 +35,7 @@ def add_question(client, set_id: int, **fields) -> Question:
     data = {"prompt": "What is X?", "answer": "X is a thing.", "key_points": "thing", "difficulty": "easy", "tags": ""}
     data.update(fields)
     url = f"/sets/{set_id}/questions/new"
-    response = post(client, url, {**data, "action": "save"}, token_from=url)
+    response = post(client, url, {**data, "action": "save"}, form_page=url)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
 
@@ -58,7 +58,7 @@ def import_text(client, set_id: int, text: str, action="check", fmt="auto", fing
         data["text"] = ""
     else:
         data["text"] = text
-    return post(client, url, data, token_from=url, content_type="multipart/form-data")
+    return post(client, url, data, form_page=url, content_type="multipart/form-data")
 
 
 def fingerprint_of(html: str) -> str:
@@ -103,7 +103,7 @@ def test_a_refused_form_keeps_what_was_typed_with_a_message_per_field(app, clien
         client,
         url,
         {"prompt": typed, "answer": "", "key_points": "\n".join(f"p{n}" for n in range(8)), "action": "save"},
-        token_from=url,
+        form_page=url,
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -140,7 +140,7 @@ def test_deleting_asks_first_and_a_used_question_is_archived(app, client, user):
     assert "Delete the question?" in page and "cannot be undone" in page
     assert len(questions_of(app, set_id)) == 1
     # Once an attempt used it, deleting archives it instead.
-    start = post(client, "/attempts/new", {"question_count": 1, "categories": [set_id]}, token_from="/attempts/new")
+    start = post(client, "/attempts/new", {"question_count": 1, "categories": [set_id]}, form_page="/attempts/new")
     assert start.status_code == 302
     page = client.get(f"/sets/{set_id}/questions/{question_id}/delete").get_data(as_text=True)
     assert "archived" in page
@@ -167,9 +167,17 @@ def test_another_user_gets_404_on_every_page_and_action_of_my_set(app, client, u
         question_id = db.session.scalar(sa.select(Question.id))
     before = questions_of(app, set_id)
     q = f"/sets/{set_id}/questions/{question_id}"
-    for url in (f"/sets/{set_id}", f"/sets/{set_id}/edit", f"/sets/{set_id}/delete", f"/sets/{set_id}/import",
-                f"/sets/{set_id}/questions/new", q, f"{q}/delete", f"/sets/{set_id}/export.csv",
-                f"/questions/{question_id}/history"):  # fmt: skip
+    for url in (
+        f"/sets/{set_id}",
+        f"/sets/{set_id}/edit",
+        f"/sets/{set_id}/delete",
+        f"/sets/{set_id}/import",
+        f"/sets/{set_id}/questions/new",
+        q,
+        f"{q}/delete",
+        f"/sets/{set_id}/export.csv",
+        f"/questions/{question_id}/history",
+    ):
         assert other.get(url).status_code == 404, url
     for url, data in (
         (f"/sets/{set_id}/edit", {"name": "Mine now"}),
@@ -182,7 +190,7 @@ def test_another_user_gets_404_on_every_page_and_action_of_my_set(app, client, u
         (f"{q}/restore", {}),
         (f"/sets/{set_id}/import", {"text": TEN, "action": "check"}),
     ):
-        assert post(other, url, data, token_from="/sets/").status_code == 404, url
+        assert post(other, url, data, form_page="/sets/").status_code == 404, url
     assert questions_of(app, set_id) == before
     assert "Company X" not in other.get("/sets/").get_data(as_text=True)
     # Signed out: sent to sign in, never shown.
@@ -192,8 +200,12 @@ def test_another_user_gets_404_on_every_page_and_action_of_my_set(app, client, u
 
 def test_changes_without_a_csrf_token_are_refused(app, client, user):
     set_id = make_set(client)
-    for url, data in ((f"/sets/{set_id}/edit", {"name": "New name"}), (f"/sets/{set_id}/delete", {}),
-                      (f"/sets/{set_id}/import", {"text": TEN, "action": "check"}), (f"/sets/{set_id}/share", {})):  # fmt: skip
+    for url, data in (
+        (f"/sets/{set_id}/edit", {"name": "New name"}),
+        (f"/sets/{set_id}/delete", {}),
+        (f"/sets/{set_id}/import", {"text": TEN, "action": "check"}),
+        (f"/sets/{set_id}/share", {}),
+    ):
         assert client.post(url, data=data).status_code == 400, url
     with app.app_context():
         category = db.session.get(Category, set_id)
@@ -206,17 +218,17 @@ def test_interviews_progress_and_practice_never_use_another_users_questions(app,
     for n in range(3):
         add_question(client, set_id, prompt=f"Private {n}?")
     # Eve asks for every question there is, and practises: only the bank's two.
-    response = post(other, "/attempts/new", {"question_count": 3}, token_from="/attempts/new")
+    response = post(other, "/attempts/new", {"question_count": 3}, form_page="/attempts/new")
     assert "have 2 questions" in response.get_data(as_text=True)
     assert f'value="{set_id}"' not in other.get("/attempts/new").get_data(as_text=True)
-    refused = post(other, "/attempts/new", {"question_count": 1, "categories": [set_id]}, token_from="/attempts/new")
+    refused = post(other, "/attempts/new", {"question_count": 1, "categories": [set_id]}, form_page="/attempts/new")
     assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
-    post(other, "/attempts/practice", {"question_count": 5}, token_from="/progress")
+    post(other, "/attempts/practice", {"question_count": 5}, form_page="/progress")
     with app.app_context():
         prompts = db.session.scalars(sa.select(Answer.prompt)).all()
         assert prompts and not any(p.startswith("Private") for p in prompts)
     # The owner may draw from the bank and the set together.
-    post(client, "/attempts/new", {"question_count": 5, "categories": [1, set_id]}, token_from="/attempts/new")
+    post(client, "/attempts/new", {"question_count": 5, "categories": [1, set_id]}, form_page="/attempts/new")
     with app.app_context():
         mine = db.session.scalars(sa.select(Answer.prompt).join(Attempt).where(Attempt.user_id == user.id)).all()
         assert len(mine) == 5 and sum(p.startswith("Private") for p in mine) == 3
@@ -293,8 +305,14 @@ def test_uploads_over_the_limit_or_not_utf8_are_refused_and_a_bom_is_fine(app, c
 def test_an_export_imports_back_to_the_same_set(app, client, user, fmt):
     set_id = make_set(client)
     add_question(client, set_id, prompt='=HYPERLINK("http://x")?', answer="- a list\n- of two", key_points="a\nb")
-    add_question(client, set_id, prompt="Two lines\nof prompt?", answer="Code:\n\n```\n# not a heading\n```",
-                 tags="py, code", difficulty="hard")  # fmt: skip
+    add_question(
+        client,
+        set_id,
+        prompt="Two lines\nof prompt?",
+        answer="Code:\n\n```\n# not a heading\n```",
+        tags="py, code",
+        difficulty="hard",
+    )
     exported = client.get(f"/sets/{set_id}/export.{fmt}")
     assert exported.status_code == 200
     text = exported.get_data(as_text=True)

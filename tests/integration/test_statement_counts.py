@@ -61,8 +61,19 @@ def admin_client(app, user):
     return None
 
 
-PAGES = ["/", "/sets/", "/sets/{first_set}", "/attempts/new", "/progress", "/bank/", "/admin/", "/admin/questions/",
-         "/admin/questions/?tag=t1", "/admin/export.csv", "/sets/{first_set}/export.toml"]  # fmt: skip
+PAGES = [
+    "/",
+    "/sets/",
+    "/sets/{first_set}",
+    "/attempts/new",
+    "/progress",
+    "/bank/",
+    "/admin/",
+    "/admin/questions/",
+    "/admin/questions/?tag=t1",
+    "/admin/export.csv",
+    "/sets/{first_set}/export.toml",
+]
 
 
 def test_pages_do_not_issue_more_statements_for_more_sets_or_questions(app, client, user, admin_client):
@@ -77,8 +88,18 @@ def test_pages_do_not_issue_more_statements_for_more_sets_or_questions(app, clie
     with app.app_context():
         # More questions in the first set too.
         for q in range(60):
-            db.session.add(Question(category_id=first_set, owner_id=user.id, slug=f"extra-{q}", prompt=f"E{q}?",
-                                    reference_answer="A.", key_points=["a"], tags=["t1"], position=10 + q))  # fmt: skip
+            db.session.add(
+                Question(
+                    category_id=first_set,
+                    owner_id=user.id,
+                    slug=f"extra-{q}",
+                    prompt=f"E{q}?",
+                    reference_answer="A.",
+                    key_points=["a"],
+                    tags=["t1"],
+                    position=10 + q,
+                )
+            )
         db.session.commit()
     many = {url: statements(app, client, url) for url in urls}
     assert many == few
