@@ -9,8 +9,8 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Attempt, AttemptState, Category, Question
-from ..services import interviews
+from ..models import Attempt, AttemptState
+from ..services import catalogue, interviews
 from ..timing import remaining_seconds
 
 bp = Blueprint("main", __name__)
@@ -21,11 +21,7 @@ def home():
     """Signed out: what Rehearse is. Signed in: where to go next."""
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    counts = db.session.execute(
-        sa.select(sa.func.count(sa.distinct(Category.id)), sa.func.count(Question.id))
-        .select_from(Category)
-        .outerjoin(Question)
-    ).one()
+    counts = catalogue.bank_counts()
     now = datetime.now(UTC)
     current = interviews.open_attempt(current_user.id, now, current_app.config["GRACE_SECONDS"])
     return render_template(

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from ..charts import line_chart
 from ..choices import GRADE_NAMES
-from ..extensions import db
-from ..models import Question
-from ..services import progress
+from ..services import catalogue, progress
 from ..spaced import due_count
 
 bp = Blueprint("progress", __name__)
@@ -34,7 +32,7 @@ def index():
     series = progress.score_series(current_user.id)
     chart = line_chart({name: [(p.at, p.value) for p in points] for name, points in _chartable(series).items()})
     past = progress.recalls(current_user.id)
-    schedules = progress.schedules(past)
+    schedules = progress.schedules(current_user.id, past)
     return render_template(
         "progress/index.html",
         chart=chart,
@@ -48,8 +46,11 @@ def index():
 @bp.route("/questions/<int:question_id>/history")
 @login_required
 def question_history(question_id: int):
-    """Every time the user answered one question, with scores and ratings. 404 for an unknown question."""
-    question = db.get_or_404(Question, question_id)
+    """Every time the user answered one question, with scores and ratings. 404 for an unknown
+    question, and for another user's own question."""
+    question = catalogue.visible_question(current_user.id, question_id)
+    if question is None:
+        abort(404)
     return render_template(
         "progress/question_history.html",
         question=question,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import contains_eager
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Question
 from ..timing import SaveWindow, clamp_seconds_spent, deadline_for, is_expired, is_overdue, save_window
-from . import scores
+from . import catalogue, scores
 
 
 class InterviewError(Exception):
@@ -65,7 +65,11 @@ def pick_questions(user_id: int, category_ids: Sequence[int] | None, count: int,
         .group_by(Answer.question_id)
         .subquery()
     )
-    query = sa.select(Question, sa.func.coalesce(seen.c.times, 0)).outerjoin(seen, seen.c.question_id == Question.id)
+    query = (
+        sa.select(Question, sa.func.coalesce(seen.c.times, 0))
+        .outerjoin(seen, seen.c.question_id == Question.id)
+        .where(catalogue.drawable_questions(user_id))
+    )
     if category_ids:
         query = query.where(Question.category_id.in_(category_ids))
     rows = db.session.execute(query).all()
@@ -96,7 +100,12 @@ def start_practice(
 ) -> Attempt:
     """Start a timed interview of the given questions, in that order (for weak-spot practice)."""
     _refuse_if_in_progress(user_id, now, grace_seconds)
-    by_id = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(question_ids)))}
+    by_id = {
+        q.id: q
+        for q in db.session.scalars(
+            sa.select(Question).where(Question.id.in_(question_ids), catalogue.drawable_questions(user_id))
+        )
+    }
     questions = [by_id[i] for i in question_ids if i in by_id]
     if not questions:
         raise NotEnoughQuestions(0)
@@ -113,7 +122,8 @@ def _create_attempt(
     user_id: int, questions: Sequence[Question], minutes: int, now: datetime, grace_seconds: int
 ) -> Attempt:
     """Each question is copied into the attempt, so later edits of the bank never change it."""
-    names = dict(db.session.execute(sa.select(Category.id, Category.name)).all())
+    category_ids = {question.category_id for question in questions}
+    names = dict(db.session.execute(sa.select(Category.id, Category.name).where(Category.id.in_(category_ids))).all())
     attempt = Attempt(
         user_id=user_id,
         started_at=now,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Grade, Question, Rating
 from ..spaced import NEVER_SEEN, Recall, Schedule, grade_from_score, practice_order, schedule
+from . import catalogue
 
 CLOSED = (AttemptState.SUBMITTED, AttemptState.TIMED_OUT)
 
@@ -86,15 +87,15 @@ def recalls(user_id: int) -> dict[int, list[Recall]]:
     return found
 
 
-def schedules(past: dict[int, list[Recall]]) -> dict[int, Schedule]:
+def schedules(user_id: int, past: dict[int, list[Recall]]) -> dict[int, Schedule]:
     """The practice schedule of every question in the bank, from the user's recalls."""
-    ids = db.session.scalars(sa.select(Question.id)).all()
+    ids = db.session.scalars(sa.select(Question.id).where(catalogue.drawable_questions(user_id))).all()
     return {qid: schedule(past.get(qid, ())) for qid in ids}
 
 
 def practice_questions(user_id: int, now: datetime, count: int) -> list[int]:
     """The `count` questions most due for practice: lapses, then overdue, then never seen."""
-    return practice_order(schedules(recalls(user_id)), now)[:count]
+    return practice_order(schedules(user_id, recalls(user_id)), now)[:count]
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,9 @@ def weakest(user_id: int, states: dict[int, Schedule], limit: int = 10) -> list[
     questions = {
         q.id: q
         for q in db.session.scalars(
-            sa.select(Question).where(Question.id.in_([r[0] for r in ranked])).options(selectinload(Question.category))
+            sa.select(Question)
+            .where(Question.id.in_([r[0] for r in ranked]), catalogue.visible_questions(user_id))
+            .options(selectinload(Question.category))
         )
     }
     return [

@@ -222,7 +222,7 @@ def test_interviews_progress_and_practice_never_use_another_users_questions(app,
     assert "have 2 questions" in response.get_data(as_text=True)
     assert f'value="{set_id}"' not in other.get("/attempts/new").get_data(as_text=True)
     refused = post(other, "/attempts/new", {"question_count": 1, "categories": [set_id]}, form_page="/attempts/new")
-    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "not a valid choice" in refused.get_data(as_text=True)
     post(other, "/attempts/practice", {"question_count": 5}, form_page="/progress")
     with app.app_context():
         prompts = db.session.scalars(sa.select(Answer.prompt)).all()

@@ -1,7 +1,7 @@
 """question sets: categories and questions a user owns, share links, archived questions
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-26 14:00:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-11-26 14:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
