@@ -121,9 +121,14 @@ def plan_for_bank(parsed: Parsed, categories: list[StoredCategory], questions: l
     if plan.problems:
         return plan
     stored_categories = {c.slug: c for c in categories}
+    by_name = {c.name.casefold(): c for c in categories}
     by_slug = {q.slug: q for q in questions}
     mentioned: set[int] = set()
     for data in parsed.categories:
+        if not data.slug_given and data.name.casefold() in by_name:
+            # Plain text, Markdown and CSV name a category; an admin may have renamed it since
+            # its slug was made, so the name finds it first.
+            data.slug = by_name[data.name.casefold()].slug
         stored_category = stored_categories.get(data.slug)
         if stored_category is None:
             plan.categories.append(CategoryChange("added", data))

@@ -72,6 +72,7 @@ class CategoryData:
     description: str = ""
     questions: list[QuestionData] = field(default_factory=list)
     line: int | None = field(default=None, compare=False, repr=False)
+    slug_given: bool = field(default=True, compare=False, repr=False)  # False: made from the name
 
 
 @dataclass
@@ -236,7 +237,9 @@ def check_category(
     description_text = check_text(parsed, line, "the category's description", description, DESCRIPTION_MAX)
     if len(parsed.problems) > before:
         return None
-    return CategoryData(slug=slug_text, name=name_text, description=description_text, line=line)
+    return CategoryData(
+        slug=slug_text, name=name_text, description=description_text, line=line, slug_given=slug not in (None, "")
+    )
 
 
 def check_duplicates(parsed: Parsed) -> None:

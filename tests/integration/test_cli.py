@@ -137,3 +137,87 @@ def test_users_create_refuses_a_weak_password_or_a_taken_email(app, runner):
     assert "already exists" in taken.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
+HOSTILE_FILES = {
+    "deep.json": ('{"categories": ' + "[" * 10_000 + "]" * 10_000 + "}", "line 1: values are nested more than 20"),
+    "text-category.toml": ('category = "search"\n', "line 1: 'category' must be a table"),
+    "nul.txt": ("Question 1\nWhat\x00?\nAnswer:\nThis.\n", "line 1: Question 1: the prompt contains a NUL character"),
+    "long.toml": ('[category]\nslug = "c"\nname = "' + "n" * 500 + '"\n', "the category's name has 500 characters"),
+    "described.json": (
+        '{"category": {"slug": "c", "name": "C", "description": {"a": 1}},\n"questions": [{"slug": "q", '
+        '"prompt": "P?", "answer": "A.", "key_points": ["k"]}]}',
+        "'description' must be text, not a table",
+    ),
+    "twice.toml": (
+        '[[categories]]\nslug = "c"\nname = "C"\n[[categories.questions]]\nslug = "a"\nprompt = "P?"\nanswer = "A."\n'
+        'key_points = ["k"]\n[[categories]]\nslug = "c"\nname = "D"\n[[categories.questions]]\nslug = "b"\n'
+        'prompt = "Q?"\nanswer = "B."\nkey_points = ["k"]\n',
+        "line 9: category slug 'c' is used twice (first on line 1)",
+    ),
+}
+
+
+def test_hostile_files_are_refused_whole_with_the_line(app, runner, tmp_path):
+    for name, (text, message) in HOSTILE_FILES.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = runner.invoke(args=["questions", "import", str(path)])
+        assert result.exit_code == 1, name
+        assert "Nothing was imported." in result.output and message in result.output, (name, result.output)
+    big = tmp_path / "big.txt"
+    big.write_text("Question 1\n" + "x" * 20_000_000 + "\nAnswer:\nA.\n")
+    result = runner.invoke(args=["questions", "import", str(big)])
+    assert result.exit_code == 1 and "the limit is 1,000,000" in result.output
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes("\ufeffprompt,answer\nWhat?,This.\n".encode())
+    assert runner.invoke(args=["questions", "import", str(bom), "--dry-run"]).exit_code == 0
+    assert counts(app) == (0, 0)
+
+
+def test_a_question_that_moves_category_is_named_and_a_dry_run_writes_nothing(app, runner, tmp_path):
+    first = [CategoryData("a", "A", questions=[QuestionData("q", "Q?", "Yes.", ["yes"])]), CategoryData("b", "B")]
+    first[1].questions.append(QuestionData("other", "Other?", "No.", ["no"]))
+    path = tmp_path / "bank.toml"
+    path.write_text(dump(first))
+    assert runner.invoke(args=["questions", "import", str(path)]).exit_code == 0
+    first[1].questions.append(first[0].questions.pop())
+    first[0].questions.append(QuestionData("new", "New?", "Yes.", ["yes"]))
+    path.write_text(dump(first))
+    dry = runner.invoke(args=["questions", "import", str(path), "--dry-run"])
+    assert "question q: moved from 'A'" in dry.output
+    assert "Dry run of bank.toml: 1 added, 1 changed, 1 unchanged; nothing was written." in dry.output
+    assert counts(app) == (2, 2)
+    done = runner.invoke(args=["questions", "import", str(path)])
+    assert "Imported bank.toml: 1 added, 1 changed, 1 unchanged." in done.output
+    with app.app_context():
+        moved = db.session.scalar(sa.select(Question).where(Question.slug == "q"))
+        assert moved.category.slug == "b"
+
+
+def test_every_format_exports_and_imports_through_the_cli(app, runner, tmp_path):
+    for path in sorted(SEED.glob("*.toml"))[:2]:
+        assert runner.invoke(args=["questions", "import", str(path)]).exit_code == 0
+    with app.app_context():
+        before = _snapshot()
+    # The plain layout has no categories of its own: the one named on the command line takes them.
+    for fmt, ext, extra in (
+        ("csv", "csv", []),
+        ("markdown", "md", []),
+        ("json", "json", []),
+        ("plain", "txt", ["--category", "Embedding foundations"]),
+    ):
+        if fmt == "plain":
+            with app.app_context():
+                db.session.execute(sa.delete(Question).where(Question.category_id != 1))
+                db.session.execute(sa.delete(Category).where(Category.id != 1))
+                db.session.commit()
+                before = _snapshot()
+        exported = runner.invoke(args=["questions", "export", "--format", fmt])
+        out = tmp_path / f"bank.{ext}"
+        out.write_text(exported.output)
+        result = runner.invoke(args=["questions", "import", str(out), *extra])
+        assert result.exit_code == 0, (fmt, result.output)
+        assert "0 added, 0 changed" in result.output, (fmt, result.output)
+        with app.app_context():
+            assert _snapshot() == before
