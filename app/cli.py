@@ -82,12 +82,12 @@ def import_questions(file: Path, category: str | None, fmt: str | None, dry_run:
             raise BankFileError(file.name, plan.problems)
     except BankFileError as exc:
         raise click.ClickException(f"Nothing was imported. {exc}") from None
-    for change in plan.categories:
-        if change.kind != "unchanged":
-            click.echo(f"  category {change.data.slug}: {change.kind} {', '.join(change.fields)}".rstrip())
-    for change in plan.questions:
-        if change.kind == "changed":
-            click.echo(f"  question {change.question.slug}: {', '.join(change.fields)}")
+    for category_change in plan.categories:
+        if category_change.kind != "unchanged":
+            fields = ", ".join(category_change.fields)
+            click.echo(f"  category {category_change.data.slug}: {category_change.kind} {fields}".rstrip())
+    for change in plan.changed:
+        click.echo(f"  question {change.question.slug}: {', '.join(change.fields)}")
     if dry_run:
         click.echo(f"Dry run of {file.name}: {plan.summary()}; nothing was written.")
         return

@@ -26,7 +26,7 @@ def open_import_request() -> None:
 def submitted_text(form) -> tuple[str, str | None, str | None]:
     """(text, file name, problem): the uploaded file when one was chosen, else the pasted text."""
     upload = form.file.data
-    if upload is not None and getattr(upload, "filename", ""):
+    if upload is not None and upload.filename:
         data = upload.read(MAX_FILE_BYTES + 1)
         try:
             return decode(data), upload.filename, None

@@ -111,7 +111,7 @@ def delete_category(category_id: int):
         else:
             flash(
                 f"Deleted “{category.name}”"
-                + (f"; its {moved} questions are now in “{target.name}”." if moved else "."),
+                + (f"; its {moved} questions are now in “{target.name}”." if moved and target else "."),
                 "success",
             )
             return redirect(url_for(".index"))

@@ -76,11 +76,11 @@ def read_plain(text: str, category_name: str | None = None) -> Parsed:
             continue
         block = blocks[-1]
         if state == "question":
-            label = ANSWER_LABEL.match(line)
-            if label:
+            answer_start = ANSWER_LABEL.match(line)
+            if answer_start:
                 state = "answer"
-                if label.group(1).strip():
-                    block.answer.append(label.group(1))
+                if answer_start.group(1).strip():
+                    block.answer.append(answer_start.group(1))
             else:
                 block.question.append(line)
         elif state in ("answer", "extra") and KEY_POINTS_LABEL.match(line):

@@ -186,16 +186,16 @@ def write_plan(plan: ImportPlan, categories: dict[str, Category], now: datetime,
         next_position = (
             db.session.scalar(sa.select(sa.func.max(Category.position)).where(Category.owner_id.is_(None))) or 0
         ) + 1
-        for change in plan.categories:
-            category = categories.get(change.data.slug)
+        for category_change in plan.categories:
+            category = categories.get(category_change.data.slug)
             if category is None:
-                category = Category(slug=change.data.slug, owner_id=owner_id, position=next_position)
+                category = Category(slug=category_change.data.slug, owner_id=owner_id, position=next_position)
                 next_position += 1
                 db.session.add(category)
-                categories[change.data.slug] = category
-            category.name = change.data.name
-            if change.data.description:
-                category.description = change.data.description
+                categories[category_change.data.slug] = category
+            category.name = category_change.data.name
+            if category_change.data.description:
+                category.description = category_change.data.description
         db.session.flush()
         by_id = {
             q.id: q

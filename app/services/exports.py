@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..choices import GRADE_NAMES
 from ..extensions import db
-from ..models import Answer, Attempt, User
+from ..models import Answer, Attempt, Category, User
 
 
 def _percent(value: float | None) -> str:
@@ -64,11 +64,39 @@ def user_data(user: User) -> dict[str, Any]:
         .options(selectinload(Attempt.answers).selectinload(Answer.rating))
     ).all()
 
+    sets = db.session.scalars(
+        sa.select(Category)
+        .where(Category.owner_id == user.id)
+        .order_by(Category.position, Category.id)
+        .options(selectinload(Category.questions))
+    ).all()
+
     def iso(value):
         return value.isoformat() if value else None
 
     return {
         "account": {"email": user.email, "created_at": iso(user.created_at), "is_admin": user.is_admin},
+        "question_sets": [
+            {
+                "name": c.name,
+                "description": c.description,
+                "shared_by_link": c.share_token is not None,
+                "questions": [
+                    {
+                        "slug": q.slug,
+                        "prompt": q.prompt,
+                        "answer": q.reference_answer,
+                        "key_points": q.key_points,
+                        "difficulty": q.difficulty,
+                        "tags": q.tags,
+                        "updated_at": iso(q.updated_at),
+                        "archived_at": iso(q.archived_at),
+                    }
+                    for q in c.questions
+                ],
+            }
+            for c in sets
+        ],
         "attempts": [
             {
                 "id": a.id,

@@ -347,3 +347,11 @@ def test_a_share_link_is_read_only_copyable_and_revocable(app, client, user, oth
     assert post(other, f"{path}/copy").status_code == 404
     assert other.get(f"/sets/{copy_id}").status_code == 200
     assert client.get(f"/sets/{copy_id}").status_code == 404
+
+
+def test_my_data_download_holds_my_sets_and_nobody_elses(app, client, user, other):
+    set_id = make_set(client)
+    add_question(client, set_id, prompt="Mine only?")
+    [mine] = client.get("/account/export.json").json["question_sets"]
+    assert mine["name"] == "Company X" and [q["prompt"] for q in mine["questions"]] == ["Mine only?"]
+    assert other.get("/account/export.json").json["question_sets"] == []
