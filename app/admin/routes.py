@@ -25,6 +25,8 @@ from ..question_forms import (
 )
 from ..services import accounts, authoring, bank
 
+# Ids in URLs stop at the largest the database stores: a longer number is a 404, not an error.
+ID = "int(max=2147483647)"
 bp = Blueprint("admin", __name__)
 csrf.exempt(bp)  # checked in admins_only, after the 404 for everyone else
 
@@ -71,7 +73,7 @@ def new_category():
     return render_template("admin/category_form.html", form=form, category=None)
 
 
-@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@bp.route(f"/categories/<{ID}:category_id>", methods=["GET", "POST"])
 def edit_category(category_id: int):
     """Rename or describe a category. Its slug stays: files refer to it."""
     category = _category(category_id)
@@ -84,7 +86,7 @@ def edit_category(category_id: int):
     return render_template("admin/category_form.html", form=form, category=category)
 
 
-@bp.route("/categories/<int:category_id>/move", methods=["POST"])
+@bp.route(f"/categories/<{ID}:category_id>/move", methods=["POST"])
 def move_category(category_id: int):
     category = _category(category_id)
     form = MoveForm()
@@ -94,7 +96,7 @@ def move_category(category_id: int):
     return redirect(url_for(".index", _anchor=f"category-{category.id}"))
 
 
-@bp.route("/categories/<int:category_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/categories/<{ID}:category_id>/delete", methods=["GET", "POST"])
 def delete_category(category_id: int):
     """GET: ask first (and, if it has questions, where they go). POST: delete."""
     category = _category(category_id)
@@ -193,7 +195,7 @@ def new_question():
     )
 
 
-@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
+@bp.route(f"/questions/<{ID}:question_id>", methods=["GET", "POST"])
 def edit_question(question_id: int):
     """Every field of a bank question, a preview, and when it last changed. Past attempts keep
     the question as they asked it."""
@@ -223,7 +225,7 @@ def edit_question(question_id: int):
     )
 
 
-@bp.route("/questions/<int:question_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/questions/<{ID}:question_id>/delete", methods=["GET", "POST"])
 def delete_question(question_id: int):
     """GET: ask first. POST: delete it, or archive it when attempts used it."""
     question = _question(question_id)
@@ -246,7 +248,7 @@ def delete_question(question_id: int):
     )
 
 
-@bp.route("/questions/<int:question_id>/restore", methods=["POST"])
+@bp.route(f"/questions/<{ID}:question_id>/restore", methods=["POST"])
 def restore_question(question_id: int):
     question = _question(question_id)
     authoring.restore_question(question, now())
@@ -322,7 +324,7 @@ def users():
     )
 
 
-@bp.route("/users/<int:user_id>/admin", methods=["POST"])
+@bp.route(f"/users/<{ID}:user_id>/admin", methods=["POST"])
 def set_admin(user_id: int):
     """Make a user an admin (grant=1) or take it back (grant=0)."""
     user = accounts.user_by_id(user_id)

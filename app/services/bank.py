@@ -136,12 +136,13 @@ class Search:
 def search_questions(search: Search, page: int, per_page: int = 25):
     query = sa.select(Question).where(Question.owner_id.is_(None)).options(sa.orm.joinedload(Question.category))
     if search.text:
-        like = f"%{search.text.lower()}%"
+        words = search.text.lower()
         query = query.where(
             sa.or_(
-                sa.func.lower(Question.prompt).like(like),
-                sa.func.lower(Question.reference_answer).like(like),
-                sa.func.lower(Question.slug).like(like),
+                *(
+                    sa.func.lower(column).contains(words, autoescape=True)
+                    for column in (Question.prompt, Question.reference_answer, Question.slug)
+                )
             )
         )
     if search.category_id:

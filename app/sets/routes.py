@@ -18,6 +18,8 @@ from ..question_files import FORMATS, MAX_FILE_BYTES
 from ..question_forms import ConfirmForm, ImportForm, MoveForm, QuestionForm, SetForm
 from ..services import authoring, question_sets
 
+# Ids in URLs stop at the largest the database stores: a longer number is a 404, not an error.
+ID = "int(max=2147483647)"
 bp = Blueprint("sets", __name__)
 
 
@@ -61,7 +63,7 @@ def new():
     return render_template("sets/set_form.html", form=form, category=None)
 
 
-@bp.route("/sets/<int:set_id>")
+@bp.route(f"/sets/<{ID}:set_id>")
 @login_required
 def show(set_id: int):
     category = _own_set(set_id, with_questions=True)
@@ -76,7 +78,7 @@ def show(set_id: int):
     )
 
 
-@bp.route("/sets/<int:set_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/sets/<{ID}:set_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(set_id: int):
     category = _own_set(set_id)
@@ -88,7 +90,7 @@ def edit(set_id: int):
     return render_template("sets/set_form.html", form=form, category=category)
 
 
-@bp.route("/sets/<int:set_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/sets/<{ID}:set_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(set_id: int):
     """GET: ask first. POST: delete the set and its questions (past attempts keep their copies)."""
@@ -101,7 +103,7 @@ def delete(set_id: int):
     return render_template("sets/delete_set.html", category=category, form=form)
 
 
-@bp.route("/sets/<int:set_id>/questions/new", methods=["GET", "POST"])
+@bp.route(f"/sets/<{ID}:set_id>/questions/new", methods=["GET", "POST"])
 @login_required
 def new_question(set_id: int):
     category = _own_set(set_id)
@@ -138,7 +140,7 @@ def _preview(form: QuestionForm, category: Category) -> dict | None:
     }
 
 
-@bp.route("/sets/<int:set_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@bp.route(f"/sets/<{ID}:set_id>/questions/<{ID}:question_id>", methods=["GET", "POST"])
 @login_required
 def edit_question(set_id: int, question_id: int):
     """Edit a question. Past attempts keep the question as it was asked."""
@@ -169,7 +171,7 @@ def _stored_preview(question: Question) -> dict:
     }
 
 
-@bp.route("/sets/<int:set_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/sets/<{ID}:set_id>/questions/<{ID}:question_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_question(set_id: int, question_id: int):
     """GET: ask first. POST: delete it, or archive it when attempts used it."""
@@ -194,7 +196,7 @@ def delete_question(set_id: int, question_id: int):
     )
 
 
-@bp.route("/sets/<int:set_id>/questions/<int:question_id>/restore", methods=["POST"])
+@bp.route(f"/sets/<{ID}:set_id>/questions/<{ID}:question_id>/restore", methods=["POST"])
 @login_required
 def restore_question(set_id: int, question_id: int):
     question = _own_question(set_id, question_id)
@@ -204,7 +206,7 @@ def restore_question(set_id: int, question_id: int):
     return _to_set(question.category, f"question-{question.id}")
 
 
-@bp.route("/sets/<int:set_id>/questions/<int:question_id>/move", methods=["POST"])
+@bp.route(f"/sets/<{ID}:set_id>/questions/<{ID}:question_id>/move", methods=["POST"])
 @login_required
 def move_question(set_id: int, question_id: int):
     question = _own_question(set_id, question_id)
@@ -215,7 +217,7 @@ def move_question(set_id: int, question_id: int):
     return _to_set(question.category, f"question-{question.id}")
 
 
-@bp.route("/sets/<int:set_id>/import", methods=["GET", "POST"])
+@bp.route(f"/sets/<{ID}:set_id>/import", methods=["GET", "POST"])
 @csrf.exempt  # checked by open_import_request, once the size limit is raised
 @login_required
 def import_questions(set_id: int):
@@ -275,7 +277,7 @@ def import_questions(set_id: int):
     )
 
 
-@bp.route("/sets/<int:set_id>/export.<fmt>")
+@bp.route(f"/sets/<{ID}:set_id>/export.<fmt>")
 @login_required
 def export(set_id: int, fmt: str):
     category = _own_set(set_id, with_questions=True)
@@ -289,7 +291,7 @@ def export(set_id: int, fmt: str):
     )
 
 
-@bp.route("/sets/<int:set_id>/share", methods=["POST"])
+@bp.route(f"/sets/<{ID}:set_id>/share", methods=["POST"])
 @login_required
 def share(set_id: int):
     category = _own_set(set_id)
@@ -301,7 +303,7 @@ def share(set_id: int):
     return _to_set(category, "sharing")
 
 
-@bp.route("/sets/<int:set_id>/unshare", methods=["POST"])
+@bp.route(f"/sets/<{ID}:set_id>/unshare", methods=["POST"])
 @login_required
 def unshare(set_id: int):
     category = _own_set(set_id)

@@ -264,3 +264,14 @@ def test_a_used_bank_question_in_an_answer_keeps_its_link_after_archiving(app, a
     with app.app_context():
         assert db.session.scalar(sa.select(Answer.question_id)) == question_id
     assert client.get(f"/questions/{question_id}/history").status_code == 200
+
+
+def test_search_words_are_text_not_patterns(app, admin):
+    add_bank(app, categories=1, per_category=2)
+    with app.app_context():
+        db.session.scalar(sa.select(Question).where(Question.slug == "q-0-1")).prompt = "Is 100% recall possible?"
+        db.session.commit()
+    html = admin.get("/admin/questions/", query_string={"q": "100%"}).get_data(as_text=True)
+    assert re.findall(r'/admin/questions/\d+">([^<]+)<', html) == ["Is 100% recall possible?"]
+    assert "No questions match" in admin.get("/admin/questions/?q=_%25_").get_data(as_text=True)
+    assert admin.get("/admin/questions/" + "9" * 25).status_code == 404

@@ -355,3 +355,10 @@ def test_my_data_download_holds_my_sets_and_nobody_elses(app, client, user, othe
     [mine] = client.get("/account/export.json").json["question_sets"]
     assert mine["name"] == "Company X" and [q["prompt"] for q in mine["questions"]] == ["Mine only?"]
     assert other.get("/account/export.json").json["question_sets"] == []
+
+
+def test_ids_beyond_what_the_database_stores_are_404(client, user):
+    huge = "9" * 25
+    for url in (f"/sets/{huge}", f"/sets/1/questions/{huge}", f"/sets/{huge}/export.csv", "/sets/1/export.exe"):
+        assert client.get(url).status_code == 404, url
+    assert post(client, f"/sets/{huge}/share").status_code == 404
