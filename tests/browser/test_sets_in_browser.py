@@ -228,3 +228,33 @@ def test_set_and_admin_pages_have_no_accessibility_violations(app, browser, live
     problems["dry run"] = violations(page)
     context.close()
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_set_and_admin_pages_fit_a_phone(app, browser, live_url):
+    with app.app_context():
+        accounts.create_user("small@example.com", PASSWORD, is_admin=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, live_url, "small@example.com")
+    new_set(page, live_url, "A set with a rather long name that has to wrap on a small screen")
+    set_path = page.url.removeprefix(live_url)
+    page.goto(f"{live_url}{set_path}/import")
+    page.get_by_label("Paste questions").fill(TEN)
+    page.get_by_role("button", name="Check (dry run)").click()
+    widths = {"dry run": page.evaluate("document.documentElement.scrollWidth")}
+    page.get_by_role("button", name=re.compile(r"^Import: 10 added")).click()
+    for path in (
+        set_path,
+        "/sets/",
+        f"{set_path}/questions/new",
+        "/admin/",
+        "/admin/questions/",
+        "/admin/questions/new",
+        "/admin/import",
+        "/admin/users/",
+        "/attempts/new",
+    ):
+        page.goto(live_url + path)
+        widths[path] = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert {path: width for path, width in widths.items() if width > 390} == {}
