@@ -4,6 +4,7 @@ the admins' bank pages. Text is cleaned by the app's one rule before it is measu
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -23,8 +24,8 @@ from .question_files.data import (
     PROMPT_MAX,
     SLUG_RE,
     TAG_MAX,
-    sentences,
 )
+from .scoring import derive_key_points
 from .services.authoring import QuestionFields
 from .text import clean_text
 
@@ -57,7 +58,7 @@ class QuestionForm(FlaskForm):
         "Key points",
         filters=[tidy],
         description=f"One per line, up to {MAX_KEY_POINTS}: what an interviewer listens for. "
-        "Left empty, each sentence of the reference answer becomes one.",
+        "Left empty, the scorer takes them from the reference answer (and the review says so).",
     )
     difficulty = SelectField(
         "Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in DIFFICULTIES], default="medium"
@@ -71,8 +72,6 @@ class QuestionForm(FlaskForm):
         for point in points:
             if len(point) > KEY_POINT_MAX:
                 raise ValidationError(f"A key point has at most {KEY_POINT_MAX} characters: {point[:40]}…")
-        if not points and not sentences(self.answer.data or ""):
-            raise ValidationError("Give at least one key point.")
 
     def validate_tags(self, field) -> None:
         tags = self.tag_list()
@@ -90,8 +89,7 @@ class QuestionForm(FlaskForm):
         return list(dict.fromkeys(t.strip().lower() for t in (self.tags.data or "").split(",") if t.strip()))
 
     def values(self) -> QuestionFields:
-        points = self.points() or sentences(self.answer.data or "")[:MAX_KEY_POINTS]
-        return QuestionFields(self.prompt.data, self.answer.data, points, self.difficulty.data, self.tag_list())
+        return QuestionFields(self.prompt.data, self.answer.data, self.points(), self.difficulty.data, self.tag_list())
 
     @staticmethod
     def data_of(question) -> dict:
@@ -182,3 +180,27 @@ class SearchForm(FlaskForm):
         "Difficulty", choices=[SelectChoice("", "Any")] + [SelectChoice(d, d.capitalize()) for d in DIFFICULTIES]
     )
     archived = SelectField("Show", choices=[SelectChoice("", "In use"), SelectChoice("1", "Archived")])
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A question as the interview and the review show it (nothing saved)."""
+
+    category: str
+    prompt: str
+    answer: str
+    key_points: list[str]
+    difficulty: str
+    derived: bool  # no key points were written: these are the ones the scorer will take
+
+
+def preview_of(category: str, fields: QuestionFields) -> Preview:
+    points = list(fields.key_points) or derive_key_points(fields.answer)
+    return Preview(category, fields.prompt, fields.answer, points, fields.difficulty, not fields.key_points)
+
+
+def stored_preview(question) -> Preview:
+    fields = QuestionFields(
+        question.prompt, question.reference_answer, list(question.key_points), question.difficulty, list(question.tags)
+    )
+    return preview_of(question.category.name, fields)

@@ -21,7 +21,10 @@ from ..question_forms import (
     DeleteCategoryForm,
     ImportForm,
     MoveForm,
+    Preview,
     SearchForm,
+    preview_of,
+    stored_preview,
 )
 from ..services import accounts, authoring, bank
 
@@ -145,26 +148,12 @@ def _category_choices(form: BankQuestionForm) -> None:
     form.category.choices = [SelectChoice(c.id, c.name) for c, _ in bank.categories_with_counts()]
 
 
-def _preview(form: BankQuestionForm, question: Question | None) -> dict | None:
+def _preview(form: BankQuestionForm, question: Question | None) -> Preview | None:
+    """The typed question as the interview and the review would show it, else the stored one."""
     if request.method == "POST" and form.prompt.data:
-        values = form.values()
         category = bank.category_by_id(form.category.data) if form.category.data else None
-        return {
-            "category": category.name if category else "",
-            "prompt": values.prompt,
-            "answer": values.answer,
-            "key_points": values.key_points,
-            "difficulty": values.difficulty,
-        }
-    if question is not None:
-        return {
-            "category": question.category.name,
-            "prompt": question.prompt,
-            "answer": question.reference_answer,
-            "key_points": question.key_points,
-            "difficulty": question.difficulty,
-        }
-    return None
+        return preview_of(category.name if category else "", form.values())
+    return stored_preview(question) if question is not None else None
 
 
 @bp.route("/questions/new", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """CSV, one question a row, with a header row naming the columns (in any order):
 
     prompt, answer              required
-    key_points                  one per line in the cell (or separated by " | "); else the answer's sentences
+    key_points                  one per line in the cell (or separated by " | "); may be empty
     difficulty, tags, slug      optional; tags separated by commas
     category                    optional: the category's name (the shared bank groups rows by it)
 
@@ -111,7 +111,6 @@ def read_csv(text: str, category_name: str | None = None) -> Parsed:
             key_points=points,
             difficulty=cells.get("difficulty"),
             tags=tags.split(",") if tags else None,
-            derive_key_points=True,
         )
         name = cells.get("category", "").strip() or default
         if name not in by_name:

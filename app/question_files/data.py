@@ -9,7 +9,9 @@ from ..choices import Difficulty
 from ..text import describe_character, normalise_line_breaks, unstorable_characters
 
 DIFFICULTIES = tuple(d.value for d in Difficulty)
-MIN_KEY_POINTS, MAX_KEY_POINTS = 1, 6
+# No key points is allowed: the scorer then takes them from the reference answer, and the review
+# says so. More than six stops being a list of what an interviewer listens for.
+MAX_KEY_POINTS = 6
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Limits: the column sizes, and what a person could sensibly write. A file over them is refused
@@ -103,14 +105,6 @@ def slugify(text: str, limit: int = CATEGORY_SLUG_MAX) -> str:
     return slug or "untitled"
 
 
-def sentences(text: str) -> list[str]:
-    """Key points made from an answer that has none: its sentences (or bullet lines)."""
-    lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip() for line in text.splitlines()]
-    joined = " ".join(line for line in lines if line)
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])", joined)
-    return [p.strip()[:KEY_POINT_MAX] for p in parts if p.strip()]
-
-
 def check_text(parsed: Parsed, line: int | None, what: str, value: str, limit: int) -> str:
     """`value` with LF line breaks, trimmed; a problem for characters that cannot be stored or
     for text over `limit` (measured after normalising line breaks)."""
@@ -134,7 +128,6 @@ def check_question(
     key_points: object = None,
     difficulty: object = None,
     tags: object = None,
-    derive_key_points: bool = False,
 ) -> QuestionData | None:
     """One question checked against every rule; problems go to `parsed`, each starting with
     `label` ("question 3", "question 'ann-why'"). None when the question cannot be used."""
@@ -165,16 +158,16 @@ def check_question(
             add(f"slug {slug_text[:60]!r} must be lower-case words joined by dashes")
 
     points: list[str] = []
-    if key_points in (None, "", []) and derive_key_points:
-        points = sentences(texts["answer"])[:MAX_KEY_POINTS]
+    if key_points in (None, "", []):
+        points = []
     elif not isinstance(key_points, list) or not all(isinstance(k, str) and k.strip() for k in key_points):
         add("'key_points' must be a list of texts")
     else:
         points = [
             check_text(parsed, line, f"{label}: key point {n}", k, KEY_POINT_MAX) for n, k in enumerate(key_points, 1)
         ]
-        if not MIN_KEY_POINTS <= len(points) <= MAX_KEY_POINTS:
-            add(f"has {len(points)} key points; give {MIN_KEY_POINTS} to {MAX_KEY_POINTS}")
+        if len(points) > MAX_KEY_POINTS:
+            add(f"has {len(points)} key points; give at most {MAX_KEY_POINTS}")
 
     level = "medium" if difficulty in (None, "") else difficulty
     if isinstance(level, str):

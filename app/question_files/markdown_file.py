@@ -135,7 +135,6 @@ def _question(parsed: Parsed, section: _Section, number: int):
         key_points=key_points,
         difficulty=meta.get("difficulty"),
         tags=tags.split(",") if tags else None,
-        derive_key_points=True,
     )
 
 

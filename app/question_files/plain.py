@@ -10,7 +10,8 @@ cannot say otherwise (this is what the writer adds, so that an export reads back
     Tags: ann, retrieval
     Slug: ann-why
 
-Without "Key points:" each sentence of the answer becomes one (at most six).
+Without key points (no "Key points:" line, or one with no list under it) the scorer takes them
+from the answer.
 """
 
 from __future__ import annotations
@@ -131,7 +132,6 @@ def read_plain(text: str, category_name: str | None = None) -> Parsed:
             key_points=block.key_points,
             difficulty=block.meta.get("difficulty"),
             tags=tags.split(",") if tags else None,
-            derive_key_points=True,
         )
         if question:
             category.questions.append(question)
@@ -173,6 +173,7 @@ def write_plain(categories: list[CategoryData]) -> str:
             out += [" ".join(category.description.split()), ""]
         for question in category.questions:
             number += 1
+            # The label is written even without points: it tells where the answer ends.
             out += [f"Question {number}", question.prompt, "Answer:", question.answer, "Key points:"]
             out += [f"- {point}" for point in question.key_points[:MAX_KEY_POINTS]]
             out.append(f"Difficulty: {question.difficulty}")

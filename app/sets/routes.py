@@ -15,7 +15,16 @@ from ..importing import chosen_format, open_import_request, submitted_text
 from ..models import Category, Question
 from ..models import utcnow as now
 from ..question_files import FORMATS, MAX_FILE_BYTES
-from ..question_forms import ConfirmForm, ImportForm, MoveForm, QuestionForm, SetForm
+from ..question_forms import (
+    ConfirmForm,
+    ImportForm,
+    MoveForm,
+    Preview,
+    QuestionForm,
+    SetForm,
+    preview_of,
+    stored_preview,
+)
 from ..services import authoring, question_sets
 
 # Ids in URLs stop at the largest the database stores: a longer number is a 404, not an error.
@@ -126,18 +135,11 @@ def new_question(set_id: int):
     )
 
 
-def _preview(form: QuestionForm, category: Category) -> dict | None:
+def _preview(form: QuestionForm, category: Category) -> Preview | None:
     """The typed question as the interview and the review would show it (nothing is saved)."""
     if request.method != "POST" or not form.prompt.data:
         return None
-    values = form.values()
-    return {
-        "category": category.name,
-        "prompt": values.prompt,
-        "answer": values.answer,
-        "key_points": values.key_points,
-        "difficulty": values.difficulty,
-    }
+    return preview_of(category.name, form.values())
 
 
 @bp.route(f"/sets/<{ID}:set_id>/questions/<{ID}:question_id>", methods=["GET", "POST"])
@@ -156,19 +158,9 @@ def edit_question(set_id: int, question_id: int):
         category=question.category,
         question=question,
         back=url_for(".show", set_id=set_id),
-        preview=_preview(form, question.category) or _stored_preview(question),
+        preview=_preview(form, question.category) or stored_preview(question),
         delete_url=url_for(".delete_question", set_id=set_id, question_id=question.id),
     )
-
-
-def _stored_preview(question: Question) -> dict:
-    return {
-        "category": question.category.name,
-        "prompt": question.prompt,
-        "answer": question.reference_answer,
-        "key_points": question.key_points,
-        "difficulty": question.difficulty,
-    }
 
 
 @bp.route(f"/sets/<{ID}:set_id>/questions/<{ID}:question_id>/delete", methods=["GET", "POST"])

@@ -171,9 +171,11 @@ def test_a_set_works_on_a_phone_and_by_keyboard_with_confirmation_before_deletin
     expect(page.get_by_role("button", name="Add the question")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_text("Added the question.")).to_be_visible()
+    page.wait_for_load_state("load")  # measured with the style sheets applied
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Delete this set…").click()
     expect(page.get_by_role("heading", name="Delete “On the bus”?")).to_be_visible()
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Keep it").click()
     expect(page.get_by_role("heading", level=1, name="On the bus")).to_be_visible()
@@ -241,6 +243,8 @@ def test_set_and_admin_pages_fit_a_phone(app, browser, live_url):
     page.goto(f"{live_url}{set_path}/import")
     page.get_by_label("Paste questions").fill(TEN)
     page.get_by_role("button", name="Check (dry run)").click()
+    expect(page.get_by_test_id("added")).to_have_text("10")
+    page.wait_for_load_state("load")
     widths = {"dry run": page.evaluate("document.documentElement.scrollWidth")}
     page.get_by_role("button", name=re.compile(r"^Import: 10 added")).click()
     for path in (

@@ -198,6 +198,7 @@ def test_preview_shows_the_typed_question_without_saving(app, admin):
     )
     html = response.get_data(as_text=True)
     assert "<strong>Bold</strong> &lt;b&gt;raw&lt;/b&gt;?" in html and "<code>x</code>" in html
+    assert "none written: the scorer takes these from the reference answer" in html
     assert bank_rows(app) == [("cat-0", "Category 0", None, None, None)]
 
 

@@ -52,10 +52,11 @@ def test_toml_category_is_read_with_its_questions():
         (GOOD.replace('difficulty = "easy"', 'difficulty = "trivial"'), 7, "difficulty must be one of"),
         (
             GOOD.replace(
-                'key_points = ["term to postings list", "merge postings", "skip pointers"]', "key_points = []"
+                'key_points = ["term to postings list", "merge postings", "skip pointers"]',
+                "key_points = " + str([f"point {n}" for n in range(7)]).replace("'", '"'),
             ),
             7,
-            "0 key points",
+            "7 key points; give at most 6",
         ),
         (GOOD.replace('prompt = "What is an inverted index?"', ""), 7, "'prompt' is missing"),
         (GOOD.replace('slug = "inverted-index"', 'slug = "Inverted Index"'), 7, "lower-case words"),
@@ -89,10 +90,7 @@ def test_plain_text_layout_reads_each_question_and_ignores_surrounding_prose():
     ]
     first, second, third = category.questions
     assert first.answer.startswith("A map from each term")
-    assert first.key_points == [
-        "A map from each term to the list of documents that contain it.",
-        "Queries intersect or merge these postings lists.",
-    ]
+    assert first.key_points == []  # the scorer takes them from the answer
     # An answer may start on the "Answer:" line and span paragraphs.
     assert second.answer.startswith("After normalisation")
     assert second.answer.endswith("trained with dot products.")

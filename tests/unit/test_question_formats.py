@@ -52,7 +52,7 @@ def tricky_set() -> list[CategoryData]:
                     slug="code",
                     prompt="Write a loop.\nIt must print 1 to 3.",
                     answer="```python\n# a comment, not a heading\nfor i in range(1, 4):\n    print(i)\n```",
-                    key_points=["range(1, 4)"],
+                    key_points=[],
                     difficulty="medium",
                     tags=["python"],
                 ),
@@ -94,10 +94,10 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_restored():
         assert restore(neutralise(value)) == value
 
 
-def test_csv_without_key_points_takes_the_answers_sentences():
+def test_csv_without_key_points_leaves_them_to_the_scorer():
     [category] = parse("Prompt,Answer\nWhat is X?,X is one. X is two.\n", "csv", "x.csv")
     [question] = category.questions
-    assert question.key_points == ["X is one.", "X is two."]
+    assert question.key_points == []
     assert question.slug == "what-is-x"
 
 
