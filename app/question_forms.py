@@ -58,7 +58,7 @@ class QuestionForm(FlaskForm):
         "Key points",
         filters=[tidy],
         description=f"One per line, up to {MAX_KEY_POINTS}: what an interviewer listens for. "
-        "Left empty, the scorer takes them from the reference answer (and the review says so).",
+        "Left empty, the scorer takes them from the reference answer.",
     )
     difficulty = SelectField(
         "Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in DIFFICULTIES], default="medium"
