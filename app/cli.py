@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
+from . import clock
 from .extensions import db
 from .question_files import BankFileError, dump
 from .services import accounts, bank
@@ -33,13 +33,12 @@ def register_commands(app: Flask) -> None:
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option(
     "--workers",
-    default=lambda: int(os.environ.get("WEB_CONCURRENCY", 2)),
     show_default="2, or $WEB_CONCURRENCY",
     type=click.IntRange(1, 64),
     help="Worker processes.",
 )
 @with_appcontext
-def serve(host: str, port: int, workers: int) -> None:
+def serve(host: str, port: int, workers: int | None) -> None:
     """Prepare the database, load the question bank if it is empty, and serve the app."""
     from .server import run
 
@@ -49,7 +48,8 @@ def serve(host: str, port: int, workers: int) -> None:
         click.echo(f"Loaded the question bank: {report}.")
     click.echo(f"Rehearse is running on http://{host}:{port}/ (press Ctrl+C to stop)")
     db.engine.dispose()  # workers open their own connections after the fork
-    run(current_app._get_current_object(), host=host, port=port, workers=workers)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy, for gunicorn
+    run(app, host=host, port=port, workers=workers or current_app.config["WORKERS"])
 
 
 @click.group()
@@ -128,12 +128,10 @@ def attempts() -> None:
 @with_appcontext
 def close_overdue() -> None:
     """Close interviews left open past their deadline and grace window (run it from a scheduler)."""
-    from datetime import UTC, datetime
-
     from .services.interviews import close_overdue as close
 
     prepare_database()
-    closed = close(datetime.now(UTC), current_app.config["GRACE_SECONDS"])
+    closed = close(clock.now(), current_app.config["GRACE_SECONDS"])
     click.echo(f"Closed {closed} overdue attempt{'' if closed == 1 else 's'}.")
 
 

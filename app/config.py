@@ -1,16 +1,46 @@
-"""Configuration: defaults in classes, deployment values read from the environment at start-up."""
+"""Configuration, all of it here: defaults in classes, a deployment's values from the environment,
+and the values derived from them.
+
+The environment gives the standard names SECRET_KEY, DATABASE_URL, REDIS_URL and WEB_CONCURRENCY,
+and any setting below as REHEARSE_<NAME> (Flask's prefixed-environment loading: values are read
+as JSON when they parse, so REHEARSE_GRACE_SECONDS=90 is a number). REHEARSE_ENV chooses the class
+and REHEARSE_INSTANCE_PATH the instance folder.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
+from flask import Flask
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Values that appear in documentation or are commonly left in place: never a real key.
+KNOWN_EXAMPLE_KEYS = {
+    "change-me",
+    "changeme",
+    "secret",
+    "dev",
+    "development",
+    "replace-with-a-long-random-string",
+    "your-secret-key",
+}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """A setting that makes the app unsafe or unable to start, with a message saying how to fix it."""
 
 
 class Config:
     """Development defaults: SQLite in the instance folder and a generated secret key."""
+
+    # Test settings never come from the shell that runs the tests.
+    READS_ENVIRONMENT = True
 
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
@@ -46,6 +76,8 @@ class Config:
     # How many reverse proxies stand in front of the app; their X-Forwarded-* headers are
     # trusted, so that sign-in throttling counts the client's address, not the proxy's.
     PROXIES = 0
+    # Worker processes of `rehearse serve`.
+    WORKERS = 2
 
 
 class ProductionConfig(Config):
@@ -59,6 +91,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     """In-memory SQLite unless a test passes another URL; cheap hashing keeps tests fast."""
 
+    READS_ENVIRONMENT = False
     TESTING = True
     SECRET_KEY = "a-test-only-secret-key-0123456789abcdef"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -73,19 +106,79 @@ CONFIGS: dict[str, type[Config]] = {
     "test": TestConfig,
 }
 
+# The conventional names a platform sets, and the settings they fill.
+STANDARD_NAMES = {
+    "SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "REDIS_URL": "REDIS_URL",
+    "WEB_CONCURRENCY": "WORKERS",
+}
+# Whole-number settings, the least each may be, and the variable that sets each.
+WHOLE_NUMBERS = {
+    "GRACE_SECONDS": (0, "REHEARSE_GRACE_SECONDS"),
+    "PROXIES": (0, "REHEARSE_PROXIES"),
+    "WORKERS": (1, "WEB_CONCURRENCY"),
+    "ANSWER_MAX_CHARS": (1, "REHEARSE_ANSWER_MAX_CHARS"),
+}
 
-def from_environment() -> dict[str, object]:
-    """The settings a deployment gives through environment variables (unset ones are left out)."""
-    values: dict[str, object] = {}
-    for env_name, key in (
-        ("SECRET_KEY", "SECRET_KEY"),
-        ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
-        ("REDIS_URL", "REDIS_URL"),
-        ("REHEARSE_SEED_DIR", "SEED_DIR"),
-    ):
-        if os.environ.get(env_name):
-            values[key] = os.environ[env_name]
-    for env_name, key in (("REHEARSE_GRACE_SECONDS", "GRACE_SECONDS"), ("REHEARSE_PROXIES", "PROXIES")):
-        if os.environ.get(env_name):
-            values[key] = int(os.environ[env_name])
-    return values
+
+def instance_path() -> str | None:
+    """$REHEARSE_INSTANCE_PATH, where a deployment keeps its SQLite file and generated key."""
+    path = os.environ.get("REHEARSE_INSTANCE_PATH")
+    return os.path.abspath(path) if path else None
+
+
+def configure(app: Flask, name: str | None = None, overrides: Mapping[str, object] | None = None) -> None:
+    """Fill app.config: the class `name` (default: $REHEARSE_ENV, else development), then the
+    environment (unless the class says not to), then `overrides` (for tests), then what follows
+    from them."""
+    name = name or os.environ.get("REHEARSE_ENV") or "development"
+    if name not in CONFIGS:
+        raise ConfigurationError(f"REHEARSE_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    app.config.from_object(CONFIGS[name])
+    if app.config["READS_ENVIRONMENT"]:
+        for env_name, key in STANDARD_NAMES.items():
+            if os.environ.get(env_name):
+                app.config[key] = os.environ[env_name]
+        app.config.from_prefixed_env("REHEARSE")
+    app.config.update(overrides or {})
+    _whole_numbers(app)
+    _secret_key(app)
+    _database_uri(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+
+
+def _whole_numbers(app: Flask) -> None:
+    for key, (least, env_name) in WHOLE_NUMBERS.items():
+        value = app.config[key]
+        if isinstance(value, str) and value.strip().isdigit():
+            value = app.config[key] = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigurationError(f"{env_name} must be a whole number of at least {least}, not {value!r}.")
+
+
+def _secret_key(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY")
+    if key:
+        if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in KNOWN_EXAMPLE_KEYS:
+            raise ConfigurationError(
+                "SECRET_KEY is too weak: use at least 32 random characters, for example the "
+                'output of: python -c "import secrets; print(secrets.token_hex(32))"'
+            )
+        return
+    if app.config.get("REQUIRE_SECRET_KEY"):
+        raise ConfigurationError("SECRET_KEY is not set. Production needs its own key: at least 32 random characters.")
+    # Development without configuration: make a key once and keep it in the instance folder.
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def _database_uri(app: Flask) -> None:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or f"sqlite:///{Path(app.instance_path) / 'rehearse.db'}"
+    if uri.startswith(("postgres://", "postgresql://")):
+        # Use psycopg 3, the driver this project installs.
+        uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri

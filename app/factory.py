@@ -1,10 +1,7 @@
-"""The steps of create_app, one function each: settings, extensions, blueprints, error pages,
-security headers, template helpers."""
+"""The steps of create_app after configuration, one function each: proxies, extensions,
+blueprints, error pages, security headers, template helpers."""
 
 from __future__ import annotations
-
-import secrets
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, flash, redirect, render_template, request, url_for
@@ -13,56 +10,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import csrf, db, limiter, login_manager, migrate
-
-# Values that appear in documentation or are commonly left in place: never a real key.
-KNOWN_EXAMPLE_KEYS = {
-    "change-me",
-    "changeme",
-    "secret",
-    "dev",
-    "development",
-    "replace-with-a-long-random-string",
-    "your-secret-key",
-}
-MIN_SECRET_KEY_LENGTH = 32
+from .negotiation import wants_json
 
 
-class ConfigurationError(RuntimeError):
-    """A setting that makes the app unsafe or unable to start, with a message saying how to fix it."""
-
-
-def settings(app: Flask) -> None:
-    _secret_key(app)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        path = Path(app.instance_path) / "rehearse.db"
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("postgres://") or uri.startswith("postgresql://"):
-        # Use psycopg 3, the driver this project installs.
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+def proxies(app: Flask) -> None:
+    """Trust the X-Forwarded-* headers of the configured number of reverse proxies."""
     if app.config["PROXIES"]:
         n = app.config["PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-
-
-def _secret_key(app: Flask) -> None:
-    key = app.config.get("SECRET_KEY")
-    if key:
-        if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in KNOWN_EXAMPLE_KEYS:
-            raise ConfigurationError(
-                "SECRET_KEY is too weak: use at least 32 random characters, for example the "
-                'output of: python -c "import secrets; print(secrets.token_hex(32))"'
-            )
-        return
-    if app.config.get("REQUIRE_SECRET_KEY"):
-        raise ConfigurationError("SECRET_KEY is not set. Production needs its own key: at least 32 random characters.")
-    # Development without configuration: make a key once and keep it in the instance folder.
-    path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    app.config["SECRET_KEY"] = path.read_text().strip()
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
 
 def extensions(app: Flask) -> None:
@@ -84,7 +39,7 @@ def extensions(app: Flask) -> None:
 
 def _unauthorized():
     """Scripts get a 401 they can explain; pages send to sign-in and back."""
-    if request.is_json or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return {"error": "You are signed out. Sign in again to keep saving."}, 401
     flash("Please sign in to continue.", "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -122,7 +77,7 @@ def blueprints(app: Flask) -> None:
 def errors(app: Flask) -> None:
     def page(status: int, title: str, message: str):
         db.session.rollback()
-        if request.accept_mimetypes.best == "application/json" or request.is_json:
+        if wants_json():
             return {"error": message}, status
         return render_template("error.html", status=status, title=title, message=message), status
 
