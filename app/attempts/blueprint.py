@@ -3,12 +3,13 @@ the way to the review."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from .. import clock
 from ..models import Attempt
 from ..services import interviews
 
@@ -16,16 +17,16 @@ bp = Blueprint("attempts", __name__)
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def grace() -> int:
     return current_app.config["GRACE_SECONDS"]
 
 
-def own_attempt(attempt_id: int, *options) -> Attempt:
+def own_attempt(attempt_id: int) -> Attempt:
     """The signed-in user's attempt; 404 for anyone else's."""
-    attempt = interviews.attempt_of(current_user.id, attempt_id, *options)
+    attempt = interviews.attempt_of(current_user.id, attempt_id)
     if attempt is None:
         abort(404)
     return attempt

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
 from ..choices import GRADE_NAMES
 from ..models import Answer, Attempt, Grade
+from ..negotiation import wants_json
 from ..services import exports, interviews, progress, ratings
 from .blueprint import bp, now, own_attempt
 from .forms import RatingForm
@@ -17,8 +17,9 @@ from .summary import summarise
 
 def _reviewable_attempt(attempt_id: int) -> Attempt:
     """The user's attempt (404 otherwise) with answers and ratings, closed if its time is up."""
-    attempt = own_attempt(attempt_id, selectinload(Attempt.answers).selectinload(Answer.rating))
-    interviews.close_at_deadline(attempt, now())
+    attempt = interviews.attempt_for_review(current_user.id, attempt_id, now())
+    if attempt is None:
+        abort(404)
     return attempt
 
 
@@ -75,21 +76,20 @@ def rate(attempt_id: int, number: int):
         abort(404)
     answer = attempt.answers[number - 1]
     form = RatingForm(prefix=f"a{number}")
-    wants_json = request.accept_mimetypes.best == "application/json"
     if not form.validate_on_submit():
         message = " ".join(e for errors in form.errors.values() for e in errors)
-        if wants_json:
+        if wants_json():
             return {"error": message}, 422
         flash(message, "error")
         return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
     try:
-        rating = ratings.rate_answer(attempt, answer, Grade(form.grade.data), form.note.data or "")
+        rating = ratings.rate_answer(attempt, answer, Grade(form.grade.data), form.note.data or "", now())
     except ratings.RatingRefused as exc:
-        if wants_json:
+        if wants_json():
             return {"error": str(exc)}, 409
         flash(str(exc), "error")
         return redirect(url_for(".resume", attempt_id=attempt.id))
-    if wants_json:
+    if wants_json():
         return {"grade": rating.grade, "name": GRADE_NAMES[rating.grade], "note": rating.note}
     flash(f"Rated question {number}: {GRADE_NAMES[rating.grade]}.", "success")
     return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..extensions import db
-from ..models import Category, Question
-from ..services import interviews, progress
+from ..services import bank, interviews, progress
 from ..timing import default_minutes
 from .blueprint import bp, first_unanswered, grace, now
 from .forms import PracticeForm, StartForm
@@ -24,13 +21,8 @@ def new():
         flash("You have an interview in progress. Resume it, or submit it to start another.", "info")
         return redirect(url_for(".question", attempt_id=current.id, number=first_unanswered(current)))
     form = StartForm()
-    rows = db.session.execute(
-        sa.select(Category.id, Category.name, sa.func.count(Question.id))
-        .join(Question)
-        .group_by(Category.id)
-        .order_by(Category.position, Category.id)
-    ).all()
-    form.categories.choices = [SelectChoice(cid, f"{name} ({count})") for cid, name, count in rows]
+    rows = [(category, count) for category, count in bank.categories_with_counts() if count]
+    form.categories.choices = [SelectChoice(c.id, f"{c.name} ({count})") for c, count in rows]
     if request.method == "GET":  # a link from a bank category preselects it
         form.categories.data = request.args.getlist("category", type=int)
     if form.validate_on_submit():

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import login_required
 
-from ..extensions import db
-from ..models import Category, Question
+from ..services import bank
 
 bp = Blueprint("bank", __name__)
 
@@ -16,12 +14,7 @@ bp = Blueprint("bank", __name__)
 @login_required
 def index():
     """Categories with their question counts."""
-    rows = db.session.execute(
-        sa.select(Category, sa.func.count(Question.id))
-        .outerjoin(Question)
-        .group_by(Category.id)
-        .order_by(Category.position, Category.id)
-    ).all()
+    rows = bank.categories_with_counts()
     total = sum(count for _, count in rows)
     return render_template("bank/index.html", rows=rows, total=total)
 
@@ -30,5 +23,7 @@ def index():
 @login_required
 def category(slug: str):
     """One category's questions (prompts only). 404 for an unknown category."""
-    category = db.first_or_404(sa.select(Category).where(Category.slug == slug))
-    return render_template("bank/category.html", category=category, questions=category.questions)
+    found = bank.category(slug)
+    if found is None:
+        abort(404)
+    return render_template("bank/category.html", category=found, questions=found.questions)

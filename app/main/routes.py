@@ -1,16 +1,12 @@
-"""The home page."""
+"""The home page and the health check."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Attempt, AttemptState, Category, Question
-from ..services import interviews
+from .. import clock
+from ..services import bank, health, interviews, progress
 from ..timing import remaining_seconds
 
 bp = Blueprint("main", __name__)
@@ -21,27 +17,21 @@ def home():
     """Signed out: what Rehearse is. Signed in: where to go next."""
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    counts = db.session.execute(
-        sa.select(sa.func.count(sa.distinct(Category.id)), sa.func.count(Question.id))
-        .select_from(Category)
-        .outerjoin(Question)
-    ).one()
-    now = datetime.now(UTC)
+    category_count, question_count = bank.size()
+    now = clock.now()
     current = interviews.open_attempt(current_user.id, now, current_app.config["GRACE_SECONDS"])
     return render_template(
         "main/home.html",
-        category_count=counts[0],
-        question_count=counts[1],
+        category_count=category_count,
+        question_count=question_count,
         current=current,
         remaining=remaining_seconds(current.deadline, now) if current else 0,
-        has_history=db.session.scalar(
-            sa.select(sa.exists().where(Attempt.user_id == current_user.id, Attempt.state != AttemptState.IN_PROGRESS))
-        ),
+        has_history=progress.has_closed_attempts(current_user.id),
     )
 
 
-@bp.route("/healthz")
-def health():
+@bp.route("/healthz", endpoint="health")
+def health_check():
     """For load balancers and the container's health check: the database answers."""
-    db.session.execute(sa.text("SELECT 1"))
+    health.check_database()
     return {"status": "ok"}

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..charts import line_chart
 from ..choices import GRADE_NAMES
-from ..extensions import db
-from ..models import Question
-from ..services import progress
+from ..services import bank, progress
 from ..spaced import due_count
 
 bp = Blueprint("progress", __name__)
@@ -30,7 +27,7 @@ def _chartable(series: dict) -> dict:
 @login_required
 def index():
     """Score over time, overall and per category, and the weakest questions."""
-    now = datetime.now(UTC)
+    now = clock.now()
     series = progress.score_series(current_user.id)
     chart = line_chart({name: [(p.at, p.value) for p in points] for name, points in _chartable(series).items()})
     past = progress.recalls(current_user.id)
@@ -49,7 +46,9 @@ def index():
 @login_required
 def question_history(question_id: int):
     """Every time the user answered one question, with scores and ratings. 404 for an unknown question."""
-    question = db.get_or_404(Question, question_id)
+    question = bank.question(question_id)
+    if question is None:
+        abort(404)
     return render_template(
         "progress/question_history.html",
         question=question,

@@ -7,8 +7,9 @@ import secrets
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..extensions import db
-from ..models import LoginSession, User, utcnow
+from ..models import LoginSession, User
 from ..passwords import hash_password, needs_rehash, verify_password
 
 
@@ -78,6 +79,6 @@ def end_login_session(token: str | None) -> None:
     db.session.execute(
         sa.update(LoginSession)
         .where(LoginSession.token_hash == _digest(token), LoginSession.ended_at.is_(None))
-        .values(ended_at=utcnow())
+        .values(ended_at=clock.now())
     )
     db.session.commit()

@@ -26,6 +26,38 @@ def question_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(Question.id))) or 0
 
 
+def size() -> tuple[int, int]:
+    """How many categories and questions the bank has."""
+    categories, questions = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(Category.id)), sa.func.count(Question.id))
+        .select_from(Category)
+        .outerjoin(Question)
+    ).one()
+    return categories, questions
+
+
+def categories_with_counts() -> list[tuple[Category, int]]:
+    """Every category in bank order, with its number of questions (empty ones included)."""
+    rows = db.session.execute(
+        sa.select(Category, sa.func.count(Question.id))
+        .outerjoin(Question)
+        .group_by(Category.id)
+        .order_by(Category.position, Category.id)
+    ).all()
+    return [(category, count) for category, count in rows]
+
+
+def category(slug: str) -> Category | None:
+    """The category with this slug and its questions."""
+    return db.session.scalar(
+        sa.select(Category).where(Category.slug == slug).options(sa.orm.selectinload(Category.questions))
+    )
+
+
+def question(question_id: int) -> Question | None:
+    return db.session.get(Question, question_id)
+
+
 def import_categories(categories: list[CategoryData]) -> ImportReport:
     """Add or update categories and questions by slug, in one transaction.
 

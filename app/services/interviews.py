@@ -10,7 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Question
@@ -44,6 +44,15 @@ def attempt_of(user_id: int, attempt_id: int, *options) -> Attempt | None:
     return db.session.scalar(
         sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id).options(*options)
     )
+
+
+def attempt_for_review(user_id: int, attempt_id: int, now: datetime) -> Attempt | None:
+    """The user's attempt with its answers and their ratings loaded, closed first if its deadline
+    has passed; None for anyone else's."""
+    attempt = attempt_of(user_id, attempt_id, selectinload(Attempt.answers).selectinload(Answer.rating))
+    if attempt is not None:
+        close_at_deadline(attempt, now)
+    return attempt
 
 
 def open_attempt(user_id: int, now: datetime, grace_seconds: int) -> Attempt | None:
@@ -278,33 +287,42 @@ def close_at_deadline(attempt: Attempt, now: datetime) -> bool:
     """The rule for pages: close an open attempt once its deadline has passed, so that no
     question is shown and no form accepted after it (the grace window is only for saves that
     were already on their way)."""
-    if attempt.is_open and is_expired(attempt.deadline, now):
-        _close(attempt, AttemptState.TIMED_OUT, now)
-        return True
-    return False
+    return attempt.is_open and is_expired(attempt.deadline, now) and _close(attempt, AttemptState.TIMED_OUT, now)
 
 
 def close_after_grace(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
     """The rule for saves and the scheduler: close an open attempt once the grace window after
     its deadline has passed (saves in flight count until then), with the answers saved so far."""
-    if attempt.is_open and is_overdue(attempt.deadline, now, grace_seconds):
-        _close(attempt, AttemptState.TIMED_OUT, now)
-        return True
-    return False
+    return (
+        attempt.is_open
+        and is_overdue(attempt.deadline, now, grace_seconds)
+        and _close(attempt, AttemptState.TIMED_OUT, now)
+    )
 
 
 def _close(attempt: Attempt, state: AttemptState, now: datetime) -> bool:
-    result = db.session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
-        .values(state=state, closed_at=now)
-    )
-    db.session.commit()
-    db.session.refresh(attempt)
-    if result.rowcount != 1:
-        return False
-    scores.score_attempt(attempt)
-    return True
+    """Close and score the attempt in one transaction. True for the call that closed it.
+
+    If scoring raises, nothing is written: the attempt stays open, never closed without its
+    scores, and the next request or the scheduler closes and scores it.
+    """
+    try:
+        closed = db.session.scalar(
+            sa.update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+            .values(state=state, closed_at=now)
+            .returning(Attempt.id)
+            .execution_options(synchronize_session=False)
+        )
+        if closed is not None:
+            # Score what the database holds now, saves that committed before this update included.
+            db.session.expire_all()
+            scores.score_attempt(attempt)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return closed is not None
 
 
 def close_overdue(now: datetime, grace_seconds: int) -> int:

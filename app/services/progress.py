@@ -29,6 +29,11 @@ def attempts_page(user_id: int, page: int, per_page: int = 20, category_id: int 
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+def has_closed_attempts(user_id: int) -> bool:
+    """Whether the user has finished at least one interview."""
+    return bool(db.session.scalar(sa.select(sa.exists().where(Attempt.user_id == user_id, Attempt.state.in_(CLOSED)))))
+
+
 def categories_answered(user_id: int) -> list[tuple[int, str]]:
     """Categories the user has met in any attempt, for the history filter."""
     rows = db.session.execute(
