@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..choices import GRADE_NAMES
 from ..models import Grade
 from ..timing import MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES, MIN_QUESTIONS
+from .schemas import length_problem
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -60,11 +61,9 @@ class AnswerForm(FlaskForm):
     seconds = HiddenField()  # time spent as the script measured it, when it ran
 
     def validate_text(self, field) -> None:
-        limit = current_app.config["ANSWER_MAX_CHARS"]
-        if field.data and len(field.data) > limit:
-            raise ValidationError(
-                f"Your answer has {len(field.data):,} characters; the limit is {limit:,}. Shorten it to save."
-            )
+        problem = length_problem(field.data or "", current_app.config["ANSWER_MAX_CHARS"])
+        if problem:
+            raise ValidationError(problem)
 
     def validate_revision(self, field) -> None:
         try:

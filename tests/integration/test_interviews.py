@@ -359,6 +359,51 @@ def test_too_long_answers_are_refused_with_a_message_and_change_nothing(app, cli
     assert answers_of(app, attempt.id)[0].revision == 0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"text": "x", "revision": true}',
+        '{"text": "x", "revision": -1}',
+        '{"text": "x", "revision": 1.0}',
+        '{"text": "x", "revision": "0"}',
+        '{"text": "x", "revision": 99999999999999999999999}',
+        '{"text": "x", "revision": 0, "seconds": 1e400}',
+        '{"text": "x", "revision": 0, "seconds": NaN}',
+        '{"text": "x", "revision": 0, "seconds": "5"}',
+        '{"text": "x", "revision": 0, "flagged": "yes"}',
+        '{"text": 5, "revision": 0}',
+        '{"revision": 0}',
+        '["x", 0]',
+        '{"text": "x", "revision": 0, "extra": ' + "[" * 10_000 + "]" * 10_000 + "}",
+        '{"text": "x", "revision": 0',
+    ],
+)
+def test_autosave_refuses_malformed_json_with_a_message_and_writes_nothing(app, client, user, bank, body):
+    start(client)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    reply = client.post(
+        f"/attempts/{attempt.id}/answers/1",
+        data=body,
+        headers={"X-CSRFToken": token, "Content-Type": "application/json"},
+    )
+    assert reply.status_code == 400
+    assert "Send JSON with 'text' (a string) and 'revision'" in reply.json["error"]
+    saved = answers_of(app, attempt.id)[0]
+    assert (saved.text, saved.revision, saved.flagged, saved.seconds_spent) == ("", 0, False, 0)
+
+
+def test_autosave_needs_a_json_body(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    reply = client.post(
+        f"/attempts/{attempt.id}/answers/1", data={"text": "x", "revision": 0}, headers={"X-CSRFToken": token}
+    )
+    assert reply.status_code == 400 and reply.json["error"].startswith("Send JSON")
+    assert answers_of(app, attempt.id)[0].text == ""
+
+
 def test_autosave_without_a_csrf_token_is_refused(app, client, user, bank):
     start(client)
     attempt = only_attempt(app)
@@ -437,6 +482,35 @@ def test_concurrent_submits_close_the_attempt_exactly_once(app, user, bank):
         t.join()
     assert sorted(results) == [False, False, False, True]
     assert only_attempt(app).state == AttemptState.SUBMITTED
+
+
+def test_if_scoring_fails_the_attempt_stays_open_and_closing_again_scores_it(app, client, user, bank, monkeypatch):
+    """Closing and scoring are one transaction: an attempt is never closed without its scores."""
+    from app.services import scores
+
+    start(client, count=1)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "Cosine similarity of normalised vectors", 0)
+    token = csrf_token(client, f"/attempts/{attempt.id}/submit")
+
+    def broken_scorer(*_args, **_kwargs):
+        raise RuntimeError("the scorer failed")
+
+    monkeypatch.setattr(scores, "score_answer", broken_scorer)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production: the error page
+    failed = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
+    assert failed.status_code == 500
+    assert "Nothing was changed." in failed.get_data(as_text=True)
+    still_open = only_attempt(app)
+    assert (still_open.state, still_open.closed_at, still_open.score) == (AttemptState.IN_PROGRESS, None, None)
+    assert still_open.answers[0].score is None
+
+    monkeypatch.undo()
+    done = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
+    assert done.headers["Location"] == f"/attempts/{attempt.id}"
+    closed = only_attempt(app)
+    assert closed.state == AttemptState.SUBMITTED and closed.scorer_version
+    assert closed.score == closed.answers[0].score > 0
 
 
 def test_an_overdue_attempt_is_closed_when_next_touched(app, client, user, bank):
