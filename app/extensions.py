@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in create_app."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -24,6 +26,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. db.Model is made at run time (Base with Flask-SQLAlchemy's table names
+# and query helpers), so the type checker is shown Base, whose typed mapping it understands.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

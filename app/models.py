@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -12,7 +13,7 @@ from sqlalchemy.types import TypeDecorator
 from . import clock
 from .choices import AttemptState, Difficulty
 from .choices import Grade as Grade  # re-exported: the models' modules name it with them
-from .extensions import db
+from .extensions import Model
 from .timing import TimeUsed, time_used
 
 
@@ -36,7 +37,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
@@ -48,8 +49,12 @@ class User(UserMixin, db.Model):
     )
 
     # The sign-in this user object was loaded through; Flask-Login stores it in the cookie, so
-    # ending that sign-in on the server makes a replayed cookie worthless.
-    login_token = None
+    # ending that sign-in on the server makes a replayed cookie worthless. (Not a column: the
+    # type checker is told its type apart, as the ORM maps every annotated attribute.)
+    if TYPE_CHECKING:
+        login_token: str | None
+    else:
+        login_token = None
 
     def get_id(self) -> str | None:
         return self.login_token
@@ -58,7 +63,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One sign-in. The cookie carries a random token; the database keeps only its hash."""
 
     __tablename__ = "login_session"
@@ -72,7 +77,7 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Category(db.Model):
+class Category(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -87,7 +92,7 @@ class Category(db.Model):
         return f"<Category {self.slug}>"
 
 
-class Question(db.Model):
+class Question(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -106,7 +111,7 @@ class Question(db.Model):
         return f"<Question {self.slug}>"
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One timed mock interview of one user. The server's deadline is the only clock that counts."""
 
     __table_args__ = (
@@ -156,7 +161,7 @@ class Attempt(db.Model):
         return [a for a in self.answers if not a.is_answered]
 
 
-class Answer(db.Model):
+class Answer(Model):
     """What the user typed for one question of an attempt, beside the question as it was asked.
 
     The prompt, reference answer and key points are copied when the attempt starts, so editing
@@ -199,7 +204,7 @@ class Answer(db.Model):
     )
 
 
-class Rating(db.Model):
+class Rating(Model):
     """The user's own grade of one answer, with an optional private note."""
 
     __table_args__ = (sa.CheckConstraint("grade BETWEEN 1 AND 4", name="grade_range"),)

@@ -90,8 +90,8 @@ def rate(attempt_id: int, number: int):
         flash(str(exc), "error")
         return redirect(url_for(".resume", attempt_id=attempt.id))
     if wants_json():
-        return {"grade": rating.grade, "name": GRADE_NAMES[rating.grade], "note": rating.note}
-    flash(f"Rated question {number}: {GRADE_NAMES[rating.grade]}.", "success")
+        return {"grade": rating.grade, "name": Grade(rating.grade).label, "note": rating.note}
+    flash(f"Rated question {number}: {Grade(rating.grade).label}.", "success")
     return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
 
 

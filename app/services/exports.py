@@ -7,9 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ..choices import GRADE_NAMES
 from ..extensions import db
-from ..models import Answer, Attempt, User
+from ..models import Answer, Attempt, Grade, User
 
 
 def _percent(value: float | None) -> str:
@@ -38,7 +37,7 @@ def attempt_markdown(attempt: Attempt) -> str:
             f"## {answer.position + 1}. {answer.prompt}",
             "",
             f"*{answer.category_name}* · score {_percent(answer.score)}"
-            + (f" · rated **{GRADE_NAMES[rating.grade]}**" if rating else ""),
+            + (f" · rated **{Grade(rating.grade).label}**" if rating else ""),
             "",
             "### Your answer",
             "",
@@ -97,7 +96,7 @@ def user_data(user: User) -> dict[str, Any]:
                         "score_detail": ans.score_detail,
                         "rating": (
                             {
-                                "grade": GRADE_NAMES[ans.rating.grade],
+                                "grade": Grade(ans.rating.grade).label,
                                 "note": ans.rating.note,
                                 "rated_at": iso(ans.rating.rated_at),
                             }
