@@ -53,10 +53,19 @@ def test_production_requires_a_secret_key_and_secures_cookies(clean_env, monkeyp
         create_app()
     monkeypatch.setenv("SECRET_KEY", "9f" * 32)
     app = create_app()
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert not app.debug
+    # What a browser receives: the sign-in page puts its CSRF token in the session cookie.
+    response = app.test_client().get("/auth/login", base_url="https://rehearse.example")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("session=")
+    assert {"Secure", "HttpOnly", "SameSite=Lax"} <= {part.strip() for part in cookie.split(";")}
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_development_cookies_are_http_only_and_same_site_but_not_secure_only(clean_env):
+    cookie = create_app().test_client().get("/auth/login").headers["Set-Cookie"]
+    parts = {part.strip() for part in cookie.split(";")}
+    assert {"HttpOnly", "SameSite=Lax"} <= parts and "Secure" not in parts
 
 
 def test_database_url_from_the_environment_uses_psycopg(clean_env, monkeypatch):

@@ -89,7 +89,10 @@ def test_an_open_attempt_has_no_review_yet(app, client, user, bank):
     with app.app_context():
         attempt_id = interviews.start_attempt(user.id, None, 1, 5, datetime.now(UTC), 60).id
     assert client.get(f"/attempts/{attempt_id}").headers["Location"] == f"/attempts/{attempt_id}/resume"
-    assert rate(client, attempt_id, 1, 3).status_code in (302, 409)
+    assert rate(client, attempt_id, 1, 3).headers["Location"] == f"/attempts/{attempt_id}/resume"
+    refused = rate(client, attempt_id, 1, 3, json_reply=True)
+    assert refused.status_code == 409
+    assert refused.json == {"error": "Rate your answers after submitting the interview."}
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Rating.id))) == 0
 
