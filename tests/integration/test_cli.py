@@ -137,3 +137,13 @@ def test_users_create_refuses_a_weak_password_or_a_taken_email(app, runner):
     assert "already exists" in taken.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
+def test_export_writes_a_file_when_asked(app, runner, tmp_path):
+    assert runner.invoke(args=["questions", "import", str(SEED / "01-embedding-foundations.toml")]).exit_code == 0
+    out = tmp_path / "bank.toml"
+    result = runner.invoke(args=["questions", "export", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    _, questions = counts(app)
+    assert f"Wrote {questions} questions to {out}." in result.output
+    assert out.read_text(encoding="utf-8").count("[[categories.questions]]") == questions

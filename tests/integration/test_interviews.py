@@ -604,3 +604,148 @@ def test_the_csrf_token_outlives_a_two_hour_interview(app, client, user, bank, c
     )
     assert reply.status_code == 200
     assert answers_of(app, attempt.id)[0].text == "still saving"
+
+
+# --- the remaining paths of taking an interview ---------------------------------------------------
+
+
+def test_resume_opens_the_first_question_without_an_answer(app, client, user, bank):
+    start(client, count=2)
+    attempt = only_attempt(app)
+    assert client.get(f"/attempts/{attempt.id}/resume").headers["Location"] == f"/attempts/{attempt.id}/questions/1"
+    autosave(client, attempt.id, 1, "first", 0)
+    assert client.get(f"/attempts/{attempt.id}/resume").headers["Location"] == f"/attempts/{attempt.id}/questions/2"
+    autosave(client, attempt.id, 2, "second", 0)
+    assert client.get(f"/attempts/{attempt.id}/resume").headers["Location"] == f"/attempts/{attempt.id}/questions/1"
+
+
+def test_the_plain_form_goes_to_the_question_a_button_names(app, client, user, bank):
+    start(client, count=2)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+
+    def post(action: str, revision: int):
+        return client.post(
+            f"/attempts/{attempt.id}/questions/1",
+            data={"text": f"via {action}", "revision": revision, "action": action, "csrf_token": token},
+        )
+
+    assert post("goto-2", 0).headers["Location"] == f"/attempts/{attempt.id}/questions/2"
+    stay = post("goto-9", 1)  # no such question: stay, saved
+    assert stay.headers["Location"] == f"/attempts/{attempt.id}/questions/1"
+    assert "Saved." in client.get(stay.headers["Location"]).get_data(as_text=True)
+    assert answers_of(app, attempt.id)[0].text == "via goto-9"
+
+
+def test_a_damaged_form_is_refused_and_changes_nothing(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    response = client.post(
+        f"/attempts/{attempt.id}/questions/1",
+        data={"text": "typed", "revision": "not a number", "action": "next", "csrf_token": token},
+    )
+    assert response.status_code == 422
+    assert "The form was damaged; reload the page." in response.get_data(as_text=True)
+    assert answers_of(app, attempt.id)[0].revision == 0
+
+
+def test_a_form_posted_after_the_grace_window_keeps_its_text_as_late(app, client, user, bank, clock):
+    start(client)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    clock.shift(5 * 60 + 61)
+    response = client.post(
+        f"/attempts/{attempt.id}/questions/1",
+        data={"text": "sent long after the bell", "revision": 0, "action": "next", "csrf_token": token},
+    )
+    assert response.headers["Location"] == f"/attempts/{attempt.id}"
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Time was up, so this text was kept as late" in review
+    assert "sent long after the bell" in review
+    answer = answers_of(app, attempt.id)[0]
+    assert (answer.text, answer.late_text) == ("", "sent long after the bell")
+
+
+def test_resending_the_saved_text_after_the_end_adds_no_late_text(app, client, user, bank, clock):
+    start(client)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "final words", 0)
+    clock.shift(5 * 60 + 61)
+    reply = autosave(client, attempt.id, 1, "final words", 1)
+    assert (reply.json["status"], reply.json["kept_late"]) == ("late", False)
+    assert answers_of(app, attempt.id)[0].late_text is None
+
+
+def test_the_submit_page_after_the_deadline_sends_to_the_review(app, client, user, bank, clock):
+    start(client)
+    attempt = only_attempt(app)
+    clock.shift(5 * 60)
+    assert client.get(f"/attempts/{attempt.id}/submit").headers["Location"] == f"/attempts/{attempt.id}"
+    assert only_attempt(app).state == AttemptState.TIMED_OUT
+
+
+def test_submitting_twice_closes_once_and_says_so_once(app, client, user, bank):
+    start(client, count=1)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/submit")
+    first = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token}, follow_redirects=True)
+    assert "Interview submitted." in first.get_data(as_text=True)
+    closed_at = only_attempt(app).closed_at
+    second = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token}, follow_redirects=True)
+    assert "Interview submitted." not in second.get_data(as_text=True)
+    assert only_attempt(app).closed_at == closed_at
+
+
+def test_an_attempt_left_past_its_grace_window_is_closed_by_the_home_page(app, client, user, bank, clock):
+    start(client)
+    clock.shift(5 * 60 + 61)
+    home = client.get("/").get_data(as_text=True)
+    assert "You have an interview in progress" not in home
+    assert only_attempt(app).state == AttemptState.TIMED_OUT
+    assert client.get("/attempts/new").status_code == 200  # free to start another
+
+
+def test_a_save_racing_a_submit_from_another_tab_is_kept_as_late_text(app, user, bank):
+    now = datetime.now(UTC)
+    with app.app_context():
+        attempt = interviews.start_attempt(user.id, None, 1, 5, now, 60)
+        stale = attempt.answers[0]
+        assert attempt.is_open  # this request read the attempt open...
+        with app.app_context():  # ...then another tab submitted it
+            other = db.session.get(Attempt, attempt.id)
+            assert interviews.submit_attempt(other, now, 60)
+        result = interviews.save_answer(stale, "typed as the other tab submitted", 0, now, 60)
+        assert (result.status, result.kept_late) == ("late", True)
+        attempt_id = attempt.id
+    answer = answers_of(app, attempt_id)[0]
+    assert (answer.text, answer.late_text) == ("", "typed as the other tab submitted")
+
+
+def test_two_starts_racing_leave_one_open_attempt(app, user, bank, monkeypatch):
+    """The database's rule holds when both requests passed the check before either inserted."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        first = interviews.start_attempt(user.id, None, 1, 5, now, 60)
+        monkeypatch.setattr(interviews, "_refuse_if_in_progress", lambda *_args: None)
+        with pytest.raises(interviews.AttemptInProgress) as refused:
+            interviews.start_attempt(user.id, None, 1, 5, now, 60)
+        assert refused.value.attempt_id == first.id
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
+
+
+def test_practice_refuses_a_bad_count_an_interview_in_progress_and_an_empty_bank(app, client, user):
+    token = csrf_token(client, "/progress")
+    bad = client.post("/attempts/practice", data={"question_count": 0, "csrf_token": token})
+    assert bad.headers["Location"] == "/progress"
+    assert "Choose 1 to 20 questions." in client.get("/progress").get_data(as_text=True)
+    empty = client.post("/attempts/practice", data={"question_count": 3, "csrf_token": token})
+    assert empty.headers["Location"] == "/"
+    assert "nothing to practise yet" in client.get("/").get_data(as_text=True)
+    add_bank(app)
+    start(client, count=1)
+    attempt = only_attempt(app)
+    busy = client.post("/attempts/practice", data={"question_count": 3, "csrf_token": token})
+    assert busy.headers["Location"] == f"/attempts/{attempt.id}/resume"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
