@@ -139,6 +139,15 @@ def test_users_create_refuses_a_weak_password_or_a_taken_email(app, runner):
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
 
 
+def test_the_seed_bank_loads_only_into_an_empty_database(app):
+    from app.services.bank import load_seed_if_empty
+
+    with app.app_context():
+        first = load_seed_if_empty(SEED)
+        assert first is not None and first.created == counts(app)[1] > 0
+        assert load_seed_if_empty(SEED) is None
+
+
 def test_export_writes_a_file_when_asked(app, runner, tmp_path):
     assert runner.invoke(args=["questions", "import", str(SEED / "01-embedding-foundations.toml")]).exit_code == 0
     out = tmp_path / "bank.toml"

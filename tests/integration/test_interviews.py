@@ -685,6 +685,14 @@ def test_the_submit_page_after_the_deadline_sends_to_the_review(app, client, use
     assert only_attempt(app).state == AttemptState.TIMED_OUT
 
 
+def test_resuming_a_closed_attempt_shows_its_review(app, client, user, bank):
+    start(client, count=1)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/submit")
+    client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
+    assert client.get(f"/attempts/{attempt.id}/resume").headers["Location"] == f"/attempts/{attempt.id}"
+
+
 def test_submitting_twice_closes_once_and_says_so_once(app, client, user, bank):
     start(client, count=1)
     attempt = only_attempt(app)
@@ -720,6 +728,22 @@ def test_a_save_racing_a_submit_from_another_tab_is_kept_as_late_text(app, user,
         attempt_id = attempt.id
     answer = answers_of(app, attempt_id)[0]
     assert (answer.text, answer.late_text) == ("", "typed as the other tab submitted")
+
+
+def test_resending_unchanged_text_while_another_tab_submits_is_late_and_adds_nothing(app, user, bank):
+    now = datetime.now(UTC)
+    with app.app_context():
+        attempt = interviews.start_attempt(user.id, None, 1, 5, now, 60)
+        interviews.save_answer(attempt.answers[0], "kept words", 0, now, 60)
+        stale = attempt.answers[0]
+        assert attempt.is_open and stale.text == "kept words"
+        with app.app_context():
+            assert interviews.submit_attempt(db.session.get(Attempt, attempt.id), now, 60)
+        result = interviews.save_answer(stale, "kept words", 1, now, 60, seconds=5)
+        assert (result.status, result.text, result.kept_late) == ("late", "kept words", False)
+        attempt_id = attempt.id
+    answer = answers_of(app, attempt_id)[0]
+    assert (answer.text, answer.late_text) == ("kept words", None)
 
 
 def test_two_starts_racing_leave_one_open_attempt(app, user, bank, monkeypatch):

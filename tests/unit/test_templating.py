@@ -24,3 +24,7 @@ def test_plural_and_highlighted_pieces():
         (" wins", False),
     ]
     assert highlighted("no match here", []) == [("no match here", False)]
+    assert highlighted("we use cosine similarity", ["cosine similarity"]) == [
+        ("we use ", False),
+        ("cosine similarity", True),
+    ]
