@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import abort, current_app, request, url_for
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..services import interviews
 from ..timing import remaining_seconds
-from .blueprint import bp, grace, now
+from .blueprint import bp, grace
 from .schemas import RequestRefused, read_autosave
 
 
@@ -24,7 +25,7 @@ def autosave(attempt_id: int, number: int):
         data = read_autosave(request.is_json, request.get_data(), current_app.config["ANSWER_MAX_CHARS"])
     except RequestRefused as exc:
         return {"error": str(exc)}, exc.status
-    moment = now()
+    moment = clock.now()
     deadline = answer.attempt.deadline
     result = interviews.save_answer(
         answer, data.text, data.revision, moment, grace(), seconds=data.seconds, flagged=data.flagged

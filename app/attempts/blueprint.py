@@ -3,8 +3,6 @@ the way to the review."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,10 +12,6 @@ from ..models import Attempt
 from ..services import interviews
 
 bp = Blueprint("attempts", __name__)
-
-
-def now() -> datetime:
-    return clock.now()
 
 
 def grace() -> int:
@@ -44,6 +38,6 @@ def to_review(attempt: Attempt) -> Response:
 def closed_by_the_clock(attempt: Attempt) -> bool:
     """Close the attempt if its deadline has passed (telling the user so). True when it is
     not open any more, for whatever reason."""
-    if interviews.close_at_deadline(attempt, now()):
+    if interviews.close_at_deadline(attempt, clock.now()):
         flash("Time is up. Your interview was submitted with the answers you saved.", "info")
     return not attempt.is_open

@@ -6,18 +6,19 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..choices import GRADE_NAMES
 from ..models import Answer, Attempt, Grade
 from ..negotiation import wants_json
 from ..services import exports, interviews, progress, ratings
-from .blueprint import bp, now, own_attempt
+from .blueprint import bp, own_attempt
 from .forms import RatingForm
 from .summary import summarise
 
 
 def _reviewable_attempt(attempt_id: int) -> Attempt:
     """The user's attempt (404 otherwise) with answers and ratings, closed if its time is up."""
-    attempt = interviews.attempt_for_review(current_user.id, attempt_id, now())
+    attempt = interviews.attempt_for_review(current_user.id, attempt_id, clock.now())
     if attempt is None:
         abort(404)
     return attempt
@@ -83,7 +84,7 @@ def rate(attempt_id: int, number: int):
         flash(message, "error")
         return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
     try:
-        rating = ratings.rate_answer(attempt, answer, Grade(form.grade.data), form.note.data or "", now())
+        rating = ratings.rate_answer(attempt, answer, Grade(form.grade.data), form.note.data or "", clock.now())
     except ratings.RatingRefused as exc:
         if wants_json():
             return {"error": str(exc)}, 409

@@ -7,10 +7,11 @@ from datetime import datetime
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from .. import clock
 from ..models import Attempt
 from ..services import interviews
 from ..timing import ANNOUNCE_AT_SECONDS, remaining_seconds
-from .blueprint import bp, closed_by_the_clock, first_unanswered, grace, now, own_attempt, to_review
+from .blueprint import bp, closed_by_the_clock, first_unanswered, grace, own_attempt, to_review
 from .forms import AnswerForm, ConfirmForm
 
 
@@ -47,7 +48,7 @@ def _render_question(
             number=number,
             form=form,
             confirm_form=ConfirmForm(),
-            remaining=remaining_seconds(attempt.deadline, now()),
+            remaining=remaining_seconds(attempt.deadline, clock.now()),
             announce_at=ANNOUNCE_AT_SECONDS,
             conflict_text=conflict_text,
             stale_revision=stale_revision,
@@ -77,7 +78,7 @@ def question(attempt_id: int, number: int):
             "text": answer.text,
             "revision": answer.revision,
             "flagged": answer.flagged,
-            "opened_at": f"{now().timestamp():.0f}",
+            "opened_at": f"{clock.now().timestamp():.0f}",
         }
     )
     return _render_question(attempt, number, form)
@@ -94,7 +95,7 @@ def save_and_go(attempt_id: int, number: int):
     form = AnswerForm()
     if not form.validate():
         return _render_question(attempt, number, form, status=422)
-    moment = now()
+    moment = clock.now()
     result = interviews.save_answer(
         attempt.answers[number - 1],
         form.text.data,
@@ -147,7 +148,7 @@ def _seconds_spent(form: AnswerForm, moment: datetime) -> float:
 def status(attempt_id: int):
     """The server's view of the clock, for a page that was asleep or hidden."""
     attempt = own_attempt(attempt_id)
-    moment = now()
+    moment = clock.now()
     interviews.close_after_grace(attempt, moment, grace())
     return {
         "state": attempt.state,
@@ -162,7 +163,7 @@ def submit(attempt_id: int):
     """GET: confirm when questions are unanswered. POST: close the attempt (once, however many
     tabs ask) and show its review."""
     attempt = own_attempt(attempt_id)
-    moment = now()
+    moment = clock.now()
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         return _submit_and_review(attempt, moment)
