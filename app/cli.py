@@ -42,6 +42,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     """Prepare the database, load the question bank if it is empty, and serve the app."""
     from .server import run
 
+    _check_throttle_is_shared(workers)
     prepare_database()
     report = bank.load_seed_if_empty(Path(current_app.config["SEED_DIR"]))
     if report:
@@ -50,6 +51,20 @@ def serve(host: str, port: int, workers: int | None) -> None:
     db.engine.dispose()  # workers open their own connections after the fork
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy, for gunicorn
     run(app, host=host, port=port, workers=workers or current_app.config["WORKERS"])
+
+
+def _check_throttle_is_shared(workers: int) -> None:
+    """Several workers without Redis would each count sign-in failures alone (N times the limit):
+    refused in production, a warning elsewhere."""
+    if workers == 1 or not current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        return
+    message = (
+        f"REDIS_URL is not set, so each of the {workers} workers would count sign-in failures on its own. "
+        "Set REDIS_URL, or serve with --workers 1."
+    )
+    if current_app.config["REQUIRE_SHARED_THROTTLE"]:
+        raise click.ClickException(message)
+    click.secho(f"Warning: {message}", err=True, fg="yellow")
 
 
 @click.group()
@@ -117,6 +132,45 @@ def create_user(email: str, admin: bool) -> None:
             raise click.ClickException("; ".join(problems))
     user = accounts.create_user(email, password, is_admin=admin)
     click.echo(f"Created {'administrator' if admin else 'user'} {user.email}.")
+
+
+@users.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def reset_password(email: str) -> None:
+    """Set a new password for an account (when the site cannot send email). Asks for it twice
+    (it can be piped: two lines); every sign-in of the account ends."""
+    from .auth.forms import NewPasswordForm
+    from . import clock
+
+    prepare_database()
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email {accounts.normalise_email(email)}.")
+    password = click.prompt("New password", hide_input=True, confirmation_prompt="Repeat password")
+    with current_app.test_request_context():
+        form = NewPasswordForm(meta={"csrf": False}, data={"password": password, "confirm": password})
+        form.email_hint = user.email
+        if not form.validate():
+            raise click.ClickException("; ".join(msg for msgs in form.errors.values() for msg in msgs))
+    accounts.set_password(user, password, clock.now())
+    click.echo(f"Changed the password of {user.email}; its sign-ins were ended.")
+
+
+@users.command("clean-up")
+@with_appcontext
+def clean_up() -> None:
+    """Remove ended and expired sign-ins and used or expired reset links (run it from a scheduler;
+    each user's are also removed when they sign in)."""
+    from .auth.routes import lifetimes
+    from . import clock
+
+    prepare_database()
+    sessions, resets = accounts.clean_up(clock.now(), lifetimes())
+    click.echo(
+        f"Removed {sessions} ended or expired sign-in{'' if sessions == 1 else 's'} "
+        f"and {resets} used or expired reset link{'' if resets == 1 else 's'}."
+    )
 
 
 @click.group()

@@ -1,21 +1,25 @@
 """Configuration, all of it here: defaults in classes, a deployment's values from the environment,
 and the values derived from them.
 
-The environment gives the standard names SECRET_KEY, DATABASE_URL, REDIS_URL and WEB_CONCURRENCY,
-and any setting below as REHEARSE_<NAME> (Flask's prefixed-environment loading: values are read
+The environment gives the standard names SECRET_KEY, DATABASE_URL, REDIS_URL, WEB_CONCURRENCY and
+Flask-Mail's MAIL_*, and any setting below as REHEARSE_<NAME> (Flask's prefixed-environment loading: values are read
 as JSON when they parse, so REHEARSE_GRACE_SECONDS=90 is a number). REHEARSE_ENV chooses the class
 and REHEARSE_INSTANCE_PATH the instance folder.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from flask import Flask
+
+log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,9 +54,11 @@ class Config:
     SEED_DIR = str(PROJECT_ROOT / "seed" / "questions")
     MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
 
-    # A session lasts two weeks and the CSRF token as long as the session, so even a
-    # two-hour interview never meets an expired token.
-    PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
+    # A sign-in lasts two weeks at most, and ends after a day without use; both are enforced on
+    # the server (the cookie lives as long as the first). The CSRF token lasts as long as the
+    # session, so even a two-hour interview never meets an expired token.
+    SESSION_ABSOLUTE_SECONDS = 14 * 24 * 3600
+    SESSION_IDLE_SECONDS = 24 * 3600
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -62,9 +68,24 @@ class Config:
     MAX_CONTENT_LENGTH = 256 * 1024
     ANSWER_MAX_CHARS = 20_000
 
-    # Sign-in attempts per client address and per account; shared by all workers via Redis.
+    # Sign-in attempts per client address, and per account and address together (see
+    # app/auth/throttling.py); shared by all workers through Redis when REDIS_URL is set.
     LOGIN_LIMITS = "10 per minute;50 per hour"
-    RATELIMIT_HEADERS_ENABLED = True
+    REGISTER_LIMITS = "20 per hour"
+    # Password-reset requests per client address, and emails per address asked about.
+    RESET_LIMITS = "10 per hour"
+    RESET_EMAIL_LIMITS = "3 per hour"
+
+    # Email (password-reset and registration links) is on when MAIL_SERVER is set. Links in
+    # emails start with PUBLIC_URL, never with the Host header a request claims.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER: str | None = None
+    PUBLIC_URL: str | None = None
 
     # argon2id with RFC 9106's second recommended profile (64 MiB, 3 passes).
     PASSWORD_HASH_MEMORY_KIB = 65536
@@ -73,6 +94,8 @@ class Config:
 
     GRACE_SECONDS = 60
     REQUIRE_SECRET_KEY = False
+    # Production refuses to serve several workers whose sign-in throttles would not be shared.
+    REQUIRE_SHARED_THROTTLE = False
     # How many reverse proxies stand in front of the app; their X-Forwarded-* headers are
     # trusted, so that sign-in throttling counts the client's address, not the proxy's.
     PROXIES = 0
@@ -85,6 +108,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REQUIRE_SECRET_KEY = True
+    REQUIRE_SHARED_THROTTLE = True
     PREFERRED_URL_SCHEME = "https"
 
 
@@ -112,6 +136,13 @@ STANDARD_NAMES = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "REDIS_URL": "REDIS_URL",
     "WEB_CONCURRENCY": "WORKERS",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "MAIL_USE_SSL": "MAIL_USE_SSL",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
 }
 # Whole-number settings, the least each may be, and the variable that sets each.
 WHOLE_NUMBERS = {
@@ -119,7 +150,12 @@ WHOLE_NUMBERS = {
     "PROXIES": (0, "REHEARSE_PROXIES"),
     "WORKERS": (1, "WEB_CONCURRENCY"),
     "ANSWER_MAX_CHARS": (1, "REHEARSE_ANSWER_MAX_CHARS"),
+    "SESSION_IDLE_SECONDS": (60, "REHEARSE_SESSION_IDLE_SECONDS"),
+    "SESSION_ABSOLUTE_SECONDS": (60, "REHEARSE_SESSION_ABSOLUTE_SECONDS"),
+    "MAIL_PORT": (1, "MAIL_PORT"),
 }
+# On/off settings, and the variable that sets each.
+SWITCHES = {"MAIL_USE_TLS": "MAIL_USE_TLS", "MAIL_USE_SSL": "MAIL_USE_SSL"}
 
 
 def instance_path() -> str | None:
@@ -143,9 +179,17 @@ def configure(app: Flask, name: str | None = None, overrides: Mapping[str, objec
         app.config.from_prefixed_env("REHEARSE")
     app.config.update(overrides or {})
     _whole_numbers(app)
+    _switches(app)
     _secret_key(app)
     _database_uri(app)
+    _mail(app)
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_ABSOLUTE_SECONDS"]
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if app.config["REQUIRE_SHARED_THROTTLE"] and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        log.warning(
+            "REDIS_URL is not set: each worker process counts sign-in failures on its own, so with N "
+            "workers an attacker gets N times the limit. Set REDIS_URL, or run a single worker."
+        )
 
 
 def _whole_numbers(app: Flask) -> None:
@@ -155,6 +199,33 @@ def _whole_numbers(app: Flask) -> None:
             value = app.config[key] = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise ConfigurationError(f"{env_name} must be a whole number of at least {least}, not {value!r}.")
+
+
+def _switches(app: Flask) -> None:
+    for key, env_name in SWITCHES.items():
+        value = app.config[key]
+        if isinstance(value, str):
+            words = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False}
+            if value.strip().lower() not in words:
+                raise ConfigurationError(f"{env_name} must be true or false, not {value!r}.")
+            value = app.config[key] = words[value.strip().lower()]
+        if not isinstance(value, bool):
+            raise ConfigurationError(f"{env_name} must be true or false, not {value!r}.")
+
+
+def _mail(app: Flask) -> None:
+    """With MAIL_SERVER, links in emails need the public address; the sender defaults to it."""
+    if not app.config.get("MAIL_SERVER"):
+        return
+    url = app.config.get("PUBLIC_URL") or ""
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise ConfigurationError(
+            "MAIL_SERVER is set but REHEARSE_PUBLIC_URL is not: set it to the address people open "
+            "(for example https://rehearse.example.com) so that links in emails point there."
+        )
+    app.config["PUBLIC_URL"] = url.rstrip("/")
+    if not app.config.get("MAIL_DEFAULT_SENDER"):
+        app.config["MAIL_DEFAULT_SENDER"] = f"Rehearse <no-reply@{urlsplit(url).hostname or 'localhost'}>"
 
 
 def _secret_key(app: Flask) -> None:

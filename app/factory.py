@@ -9,7 +9,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .extensions import csrf, db, limiter, login_manager, migrate
+from . import throttle
+from .extensions import csrf, db, login_manager, mail, migrate
 from .negotiation import wants_json
 
 
@@ -24,7 +25,8 @@ def extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
+    throttle.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # sign-ins are revoked server-side instead

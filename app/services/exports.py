@@ -55,7 +55,9 @@ def attempt_markdown(attempt: Attempt) -> str:
 
 
 def user_data(user: User) -> dict[str, Any]:
-    """Everything stored about the user, except the password hash."""
+    """Everything stored about the user, except the password hash and, while an interview is
+    still in progress, its reference answers and key points (the export must not be a way to
+    read them before answering)."""
     attempts = db.session.scalars(
         sa.select(Attempt)
         .where(Attempt.user_id == user.id)
@@ -83,8 +85,8 @@ def user_data(user: User) -> dict[str, Any]:
                         "position": ans.position,
                         "category": ans.category_name,
                         "prompt": ans.prompt,
-                        "reference_answer": ans.reference_answer,
-                        "key_points": ans.key_points,
+                        "reference_answer": None if a.is_open else ans.reference_answer,
+                        "key_points": None if a.is_open else ans.key_points,
                         "text": ans.text,
                         "revision": ans.revision,
                         "saved_at": iso(ans.saved_at),
