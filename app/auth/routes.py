@@ -46,13 +46,15 @@ def lifetimes() -> accounts.Lifetimes:
     return accounts.Lifetimes(absolute=cfg["SESSION_ABSOLUTE_SECONDS"], idle=cfg["SESSION_IDLE_SECONDS"])
 
 
-def sign_in(user: User, response: Response) -> Response:
+def sign_in(user: User, response: Response, message: str | None = None) -> Response:
     """Start a sign-in: a fresh session (nothing from before carries over), recorded on the
     server, and this browser remembered as one the account's owner uses."""
     session.clear()
     accounts.start_login_session(user, clock.now(), lifetimes())
     login_user(user)
     session.permanent = True
+    if message:
+        flash(message, "success")
     throttling.remember_device(response, user.email)
     return response
 
@@ -111,8 +113,7 @@ def register():
                 mailer.in_background(account_mail.send_registration_link, email, current_app.config["SECRET_KEY"])
             return render_template("auth/check_email.html", email=email, purpose="register")
         user = accounts.create_user(form.email.data, form.password.data)
-        flash("Welcome to Rehearse. Your account is ready.", "success")
-        return sign_in(user, redirect(url_for("main.home")))
+        return sign_in(user, redirect(url_for("main.home")), "Welcome to Rehearse. Your account is ready.")
     return render_template(template, form=form)
 
 
@@ -131,8 +132,7 @@ def finish_registration(token: str):
     form.email_hint = email
     if form.validate_on_submit():
         user = accounts.create_user(email, form.password.data)
-        flash("Welcome to Rehearse. Your account is ready.", "success")
-        return sign_in(user, redirect(url_for("main.home")))
+        return sign_in(user, redirect(url_for("main.home")), "Welcome to Rehearse. Your account is ready.")
     return render_template("auth/new_password.html", form=form, email=email, title="Choose your password")
 
 
@@ -176,8 +176,11 @@ def reset(token: str):
         user = accounts.reset_password(token, form.password.data, clock.now())
         if user is None:  # used by another request a moment ago
             return _expired_link(url_for(".forgot"), "Ask for a new link.")
-        flash("Your password was changed, and every other sign-in of your account was ended.", "success")
-        return sign_in(user, redirect(url_for("main.home")))
+        return sign_in(
+            user,
+            redirect(url_for("main.home")),
+            "Your password was changed, and every other sign-in of your account was ended.",
+        )
     return render_template("auth/new_password.html", form=form, email=user.email, title="Choose a new password")
 
 
