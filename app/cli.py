@@ -42,6 +42,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     """Prepare the database, load the question bank if it is empty, and serve the app."""
     from .server import run
 
+    workers = workers or current_app.config["WORKERS"]
     _check_throttle_is_shared(workers)
     prepare_database()
     report = bank.load_seed_if_empty(Path(current_app.config["SEED_DIR"]))
@@ -50,7 +51,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     click.echo(f"Rehearse is running on http://{host}:{port}/ (press Ctrl+C to stop)")
     db.engine.dispose()  # workers open their own connections after the fork
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy, for gunicorn
-    run(app, host=host, port=port, workers=workers or current_app.config["WORKERS"])
+    run(app, host=host, port=port, workers=workers)
 
 
 def _check_throttle_is_shared(workers: int) -> None:
@@ -140,8 +141,8 @@ def create_user(email: str, admin: bool) -> None:
 def reset_password(email: str) -> None:
     """Set a new password for an account (when the site cannot send email). Asks for it twice
     (it can be piped: two lines); every sign-in of the account ends."""
-    from .auth.forms import NewPasswordForm
     from . import clock
+    from .auth.forms import NewPasswordForm
 
     prepare_database()
     user = accounts.find_user(email)
@@ -162,8 +163,8 @@ def reset_password(email: str) -> None:
 def clean_up() -> None:
     """Remove ended and expired sign-ins and used or expired reset links (run it from a scheduler;
     each user's are also removed when they sign in)."""
-    from .auth.routes import lifetimes
     from . import clock
+    from .auth.routes import lifetimes
 
     prepare_database()
     sessions, resets = accounts.clean_up(clock.now(), lifetimes())

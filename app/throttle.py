@@ -37,7 +37,7 @@ class Throttle:
         self.shared = not uri.startswith("memory://")
         self._local = MemoryStorage()
         self._primary: Storage = (
-            storage_from_string(
+            storage_from_string(  # type: ignore[assignment]  # a synchronous scheme gives a synchronous storage
                 uri,
                 key_prefix=key_prefix,
                 socket_timeout=REDIS_TIMEOUT_SECONDS,

@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
+from .. import clock
 from ..attempts.forms import ConfirmForm
 from ..auth import throttling
 from ..auth.routes import too_many
-from .. import clock
 from ..services import accounts, exports
 from .forms import ChangePasswordForm, DeleteAccountForm
 

@@ -2,8 +2,8 @@
 
 from flask import current_app
 
-from ..extensions import login_manager
 from .. import clock
+from ..extensions import login_manager
 from ..services.accounts import Lifetimes, user_for_token
 
 

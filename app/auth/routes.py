@@ -21,8 +21,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from .. import mailer
-from .. import clock
+from .. import clock, mailer
 from ..models import User
 from ..services import account_mail, accounts
 from . import throttling

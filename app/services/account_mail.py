@@ -7,8 +7,7 @@ from __future__ import annotations
 from flask import url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .. import mailer
-from .. import clock
+from .. import clock, mailer
 from . import accounts
 
 REGISTRATION_LINK_DAYS = 1

@@ -7,11 +7,12 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import clock
 from ..extensions import db
 from ..models import LoginSession, PasswordReset, User
 from ..passwords import hash_password, needs_rehash, verify_password
@@ -37,6 +38,12 @@ class Lifetimes:
 
 class WrongPassword(Exception):
     """The current password given to confirm a change was not the account's."""
+
+
+def _changed(statement) -> int:
+    """Run an UPDATE or DELETE; how many rows it changed."""
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return cast(CursorResult, result).rowcount
 
 
 def normalise_email(email: str) -> str:
@@ -147,7 +154,7 @@ def end_sessions(user_id: int, now: datetime, *, except_token: str | None = None
     query = sa.update(LoginSession).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
     if except_token:
         query = query.where(LoginSession.token_hash != _digest(except_token))
-    ended = db.session.execute(query.values(ended_at=now)).rowcount
+    ended = _changed(query.values(ended_at=now))
     db.session.commit()
     return ended
 
@@ -226,12 +233,11 @@ def reset_password(token: str, new_password: str, now: datetime) -> User | None:
     reset = _live_reset(token, now)
     if reset is None:
         return None
-    spent = db.session.execute(
+    spent = _changed(
         sa.update(PasswordReset)
         .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
         .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if spent != 1:  # the same link used twice at once: only one wins
         db.session.rollback()
         return None
@@ -266,16 +272,14 @@ def _delete_dead_sessions(now: datetime, lifetimes: Lifetimes, user_id: int | No
     )
     if user_id is not None:
         query = query.where(LoginSession.user_id == user_id)
-    return db.session.execute(query.execution_options(synchronize_session=False)).rowcount
+    return _changed(query)
 
 
 def clean_up(now: datetime, lifetimes: Lifetimes) -> tuple[int, int]:
     """Remove ended and expired sign-ins, and used or expired reset links. Returns how many of each."""
     sessions = _delete_dead_sessions(now, lifetimes)
-    resets = db.session.execute(
-        sa.delete(PasswordReset)
-        .where(sa.or_(PasswordReset.used_at.is_not(None), PasswordReset.expires_at <= now))
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    resets = _changed(
+        sa.delete(PasswordReset).where(sa.or_(PasswordReset.used_at.is_not(None), PasswordReset.expires_at <= now))
+    )
     db.session.commit()
     return sessions, resets

@@ -21,6 +21,6 @@ def database_answers() -> bool:
         try:
             db.session.rollback()
         except SQLAlchemyError:
-            db.session.invalidate()
+            db.session.remove()
         return False
     return True

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 
 from app import create_app
 from app.extensions import db, mail
-from app.factory import ConfigurationError
+from app.config import ConfigurationError
 from app.models import LoginSession, PasswordReset, User
 from tests.helpers import AuthActions, csrf_token
 
