@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import factory
+from .cleaned_request import CleanedRequest
 from .config import configure, instance_path
 
 
@@ -15,6 +16,7 @@ def create_app(config: str | None = None, overrides: Mapping[str, object] | None
     """Build the app. `config` names a class in config.CONFIGS (default: $REHEARSE_ENV or
     development); `overrides` wins over everything, for tests."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path())
+    app.request_class = CleanedRequest  # the text rule, applied to every form field and query parameter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure(app, config, overrides)
     factory.proxies(app)

@@ -6,11 +6,13 @@ import sys
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from . import clock
+from .config import ConfigurationError
 from .extensions import db
 from .question_files import BankFileError, dump
 from .services import accounts, bank
@@ -190,8 +192,34 @@ def close_overdue() -> None:
     click.echo(f"Closed {closed} overdue attempt{'' if closed == 1 else 's'}.")
 
 
+class RehearseGroup(FlaskGroup):
+    """The `rehearse` command. A configuration it cannot start with, or a database it cannot
+    reach, is one line saying what to do, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigurationError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sa.exc.OperationalError as exc:
+            raise click.ClickException(unreachable_database(exc)) from None
+
+
+def unreachable_database(error: sa.exc.OperationalError) -> str:
+    """One line: which database (without its password), what it said, what to check."""
+    said = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
+    where = ""
+    if current_app:
+        uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        where = f" at {sa.engine.make_url(uri).render_as_string(hide_password=True)}"
+    return (
+        f"Cannot use the database{where} ({said}). Check DATABASE_URL, and that the database server "
+        "is running and accepts connections from here."
+    )
+
+
 def main() -> None:
-    cli = FlaskGroup(create_app=_create_app, help="Rehearse: timed mock interviews.")
+    cli = RehearseGroup(create_app=_create_app, help="Rehearse: timed mock interviews.")
     cli.main(prog_name="rehearse")
 
 

@@ -9,6 +9,7 @@ and REHEARSE_INSTANCE_PATH the instance folder.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -18,6 +19,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from flask import Flask
+from zxcvbn import zxcvbn
 
 log = logging.getLogger(__name__)
 
@@ -228,10 +230,22 @@ def _mail(app: Flask) -> None:
         app.config["MAIL_DEFAULT_SENDER"] = f"Rehearse <no-reply@{urlsplit(url).hostname or 'localhost'}>"
 
 
+# A key's estimated guesses (zxcvbn, log10) must reach this: 10^20 is about 66 bits. A random
+# 32-character hex key scores about 32; repeated or sequential characters score under 5.
+MIN_KEY_GUESSES_LOG10 = 20
+
+
+@functools.lru_cache(maxsize=8)
+def _guessable(key: str) -> bool:
+    """Whether a long key is still made of repeats, sequences or words ("aaaa…", "9f9f…")."""
+    return zxcvbn(key[:128])["guesses_log10"] < MIN_KEY_GUESSES_LOG10
+
+
 def _secret_key(app: Flask) -> None:
     key = app.config.get("SECRET_KEY")
     if key:
-        if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in KNOWN_EXAMPLE_KEYS:
+        too_weak = len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in KNOWN_EXAMPLE_KEYS or _guessable(key)
+        if too_weak:
             raise ConfigurationError(
                 "SECRET_KEY is too weak: use at least 32 random characters, for example the "
                 'output of: python -c "import secrets; print(secrets.token_hex(32))"'

@@ -4,14 +4,16 @@ blueprints, error pages, security headers, template helpers."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import throttle
 from .extensions import csrf, db, login_manager, mail, migrate
 from .negotiation import wants_json
+from .numbers import BoundedIntConverter
 
 
 def proxies(app: Flask) -> None:
@@ -57,6 +59,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter  # ids past the database's integers are 404
     from .account import bp as account_bp
     from .attempts import bp as attempts_bp
     from .auth.routes import bp as auth_bp
@@ -77,11 +80,11 @@ def blueprints(app: Flask) -> None:
 
 
 def errors(app: Flask) -> None:
-    def page(status: int, title: str, message: str):
-        db.session.rollback()
+    def page(status: int, title: str, message: str, **context):
+        _forget_failed_work()
         if wants_json():
             return {"error": message}, status
-        return render_template("error.html", status=status, title=title, message=message), status
+        return render_template("error.html", status=status, title=title, message=message, **context), status
 
     handlers = {
         400: ("Bad request", "The request could not be understood."),
@@ -108,6 +111,72 @@ def errors(app: Flask) -> None:
             "Form expired",
             "This form was open too long or came from another site. Reload the page and try again.",
         )
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        """The database cannot be reached or cannot write (read-only, failing over): 503 "not
+        saved, try again", with the typed text shown again; any other database error is a 500."""
+        if not database_unavailable(error):
+            app.logger.error("Database error on %s %s", request.method, request.path, exc_info=error)
+            return page(500, *handlers[500])
+        app.logger.warning("The database is unavailable (%s): answered 503", error.orig.__class__.__name__)
+        if wants_json():
+            _forget_failed_work()
+            return {"error": NOT_SAVED_JSON, "retry_after": RETRY_AFTER_SECONDS}, 503, _retry_after()
+        title = "Not saved, try again" if request.method == "POST" else "Try again in a moment"
+        message = NOT_SAVED if request.method == "POST" else NOT_SHOWN
+        response = page(503, title, message, resend=_typed_text_to_resend())
+        return (*response, _retry_after())
+
+
+RETRY_AFTER_SECONDS = 5
+NOT_SAVED = (
+    "Not saved: the database is not answering just now. Your text is below, so nothing is lost: try again in a moment."
+)
+NOT_SAVED_JSON = "Not saved, try again: the database is not answering just now."
+NOT_SHOWN = "The database is not answering just now, so this page cannot be shown. Try again in a moment."
+# SQLSTATEs of a PostgreSQL that cannot serve: read-only transaction (a standby, a database set
+# read-only), shutting down, cannot connect, too many connections.
+UNAVAILABLE_SQLSTATES = {"25006", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "53300"}
+
+
+def database_unavailable(error: DBAPIError) -> bool:
+    """Whether a database error means "not now" (try again) rather than a fault of this code.
+    SQLite reports an unwritable or locked file, and drivers a lost connection, as operational."""
+    if isinstance(error, OperationalError) or error.connection_invalidated:
+        return True
+    return getattr(error.orig, "sqlstate", None) in UNAVAILABLE_SQLSTATES
+
+
+def _retry_after() -> dict[str, str]:
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _forget_failed_work() -> None:
+    """Roll the failed request's work back, and never let the error page need the database: a
+    user not yet loaded is shown the page as signed out rather than failing again."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.remove()
+    if "_login_user" not in g:  # Flask-Login loads the user here on first use
+        g._login_user = login_manager.anonymous_user()
+
+
+# Fields whose values are never written back into a page.
+SECRET_FIELDS = ("password", "confirm", "current", "csrf_token")
+
+
+def _typed_text_to_resend() -> list[tuple[str, str, bool]] | None:
+    """The fields of a failed form post that carried typed text (an answer, a note), to show
+    and send again: (name, value, shown). None for other posts."""
+    if request.method != "POST" or not any(name.endswith(("text", "note")) for name in request.form):
+        return None
+    return [
+        (name, value, name.endswith(("text", "note")))
+        for name, value in request.form.items(multi=True)
+        if not any(secret in name for secret in SECRET_FIELDS)
+    ]
 
 
 CSP = "; ".join(

@@ -43,4 +43,5 @@ def autosave(attempt_id: int, number: int):
     if result.status == "late":
         reply["review_url"] = url_for(".review", attempt_id=attempt_id)
         reply["kept_late"] = result.kept_late
+        reply["held"] = result.held  # false: the server does not hold this text, so the page keeps its copy
     return reply

@@ -3,13 +3,14 @@ of the user's attempts."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import clock
 from ..choices import GRADE_NAMES
 from ..models import Answer, Attempt, Grade
 from ..negotiation import wants_json
+from ..numbers import id_arg, page_arg
 from ..services import exports, interviews, progress, ratings
 from .blueprint import bp, own_attempt
 from .forms import RatingForm
@@ -28,8 +29,8 @@ def _reviewable_attempt(attempt_id: int) -> Attempt:
 @login_required
 def history():
     """My attempts: newest first, 20 a page, optionally one category only."""
-    category_id = request.args.get("category", type=int)
-    page = progress.attempts_page(current_user.id, request.args.get("page", 1, type=int), category_id=category_id)
+    category_id = id_arg("category")
+    page = progress.attempts_page(current_user.id, page_arg(), category_id=category_id)
     return render_template(
         "attempts/history.html",
         page=page,

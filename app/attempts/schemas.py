@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
+
+from ..text import clean_text
 
 
 def length_problem(text: str, limit: int) -> str | None:
@@ -35,7 +39,8 @@ class AutosaveData(BaseModel):
 
     @field_validator("text")
     @classmethod
-    def _not_too_long(cls, text: str, info: ValidationInfo) -> str:
+    def _clean_and_not_too_long(cls, text: str, info: ValidationInfo) -> str:
+        text = clean_text(text)  # the text rule first: CRLF counts once, NUL is never stored
         problem = length_problem(text, (info.context or {})["max_chars"])
         if problem:
             raise PydanticCustomError("answer_too_long", problem)
@@ -50,6 +55,23 @@ class RequestRefused(Exception):
         self.status = status
 
 
+# In JSON text: an escaped backslash, a valid surrogate pair, or a lone surrogate escape. Scanned
+# left to right, so that "\\\\ud800" (a backslash, then the letters) is never mistaken for one.
+_ESCAPES = re.compile(
+    rb"(\\\\)"  # an escaped backslash
+    rb"|(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})"  # a high and a low surrogate: a pair
+    rb"|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"  # a surrogate alone
+)
+
+
+def drop_lone_surrogates(body: bytes) -> bytes:
+    """The JSON body without escaped lone surrogates (\\ud800 alone), which the parser refuses and
+    no database can store: the text rule removes them, as it does from forms."""
+    if b"\\u" not in body:
+        return body
+    return _ESCAPES.sub(lambda m: m.group(1) or m.group(2) or b"", body)
+
+
 def read_autosave(is_json: bool, body: bytes, max_chars: int) -> AutosaveData:
     """The autosave request's data; RequestRefused (413 for a too long answer, else 400) when it
     is not what AutosaveData describes. The body is parsed here too, so that malformed or deeply
@@ -57,7 +79,7 @@ def read_autosave(is_json: bool, body: bytes, max_chars: int) -> AutosaveData:
     if not is_json:
         raise RequestRefused(AUTOSAVE_SHAPE, 400)
     try:
-        return AutosaveData.model_validate_json(body, context={"max_chars": max_chars})
+        return AutosaveData.model_validate_json(drop_lone_surrogates(body), context={"max_chars": max_chars})
     except ValidationError as exc:
         too_long = [error["msg"] for error in exc.errors() if error["type"] == "answer_too_long"]
         if too_long:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -37,6 +39,7 @@ def _render_question(
     *,
     conflict_text: str | None = None,
     stale_revision: int | None = None,
+    problem: str | None = None,
     status: int = 200,
 ):
     answer = attempt.answers[number - 1]
@@ -52,6 +55,7 @@ def _render_question(
             announce_at=ANNOUNCE_AT_SECONDS,
             conflict_text=conflict_text,
             stale_revision=stale_revision,
+            problem=problem,
             max_chars=current_app.config["ANSWER_MAX_CHARS"],
         ),
         status,
@@ -94,6 +98,14 @@ def save_and_go(attempt_id: int, number: int):
     number = _answer_number(attempt, number)
     form = AnswerForm()
     if not form.validate():
+        if form.revision.errors:
+            # Show the typed text again with the stored revision, so that Save works, and the
+            # stored text beside it when it differs: nothing is overwritten unseen.
+            stored = attempt.answers[number - 1]
+            form.revision.data = stored.revision
+            other = stored.text if stored.text and stored.text != (form.text.data or "") else None
+            problem = " ".join(form.revision.errors)
+            return _render_question(attempt, number, form, conflict_text=other, problem=problem, status=422)
         return _render_question(attempt, number, form, status=422)
     moment = clock.now()
     result = interviews.save_answer(
@@ -106,6 +118,10 @@ def save_and_go(attempt_id: int, number: int):
         flagged=form.flagged.data,
     )
     if result.status == "late":
+        if not result.held:
+            form.revision.data = result.revision
+            problem = "Time was up, and this text could not be kept (too long as late text). Copy it from the box."
+            return _render_question(attempt, number, form, problem=problem, status=409)
         flash("Time was up, so this text was kept as late: it is shown in the review but not scored.", "info")
         return to_review(attempt)
     if result.status == "conflict":
@@ -124,8 +140,9 @@ def save_and_go(attempt_id: int, number: int):
             return redirect(url_for(".submit", attempt_id=attempt.id))  # confirm first
         return _submit_and_review(attempt, moment)
     target = {"next": number + 1, "previous": number - 1}.get(action)
-    if action.startswith("goto-") and action[5:].isdigit():
-        target = int(action[5:])
+    goto = re.fullmatch(r"goto-([0-9]{1,4})", action)  # ASCII digits only: int("²") would raise
+    if goto:
+        target = int(goto.group(1))
     if target is None or not 1 <= target <= len(attempt.answers):
         target = number
         flash("Saved.", "success")
@@ -138,6 +155,8 @@ def _seconds_spent(form: AnswerForm, moment: datetime) -> float:
         try:
             number = float(value)
         except (TypeError, ValueError):
+            continue
+        if not math.isfinite(number):  # "1e400", "nan": no measure at all
             continue
         return number if since is None else since - number
     return 0.0

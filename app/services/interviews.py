@@ -160,14 +160,15 @@ class SaveResult:
     saved_at: datetime | None
     flagged: bool
     kept_late: bool = False  # this call stored new late text
+    held: bool = True  # the server holds the text that was sent (as the answer or in its late text)
 
     @property
     def answered(self) -> bool:
         return bool(self.text.strip())
 
 
-def _as_stored(status: str, answer: Answer, *, kept_late: bool = False) -> SaveResult:
-    return SaveResult(status, answer.text, answer.revision, answer.saved_at, answer.flagged, kept_late)
+def _as_stored(status: str, answer: Answer, *, kept_late: bool = False, held: bool = True) -> SaveResult:
+    return SaveResult(status, answer.text, answer.revision, answer.saved_at, answer.flagged, kept_late, held)
 
 
 def answer_of(user_id: int, attempt_id: int, position: int) -> Answer | None:
@@ -266,14 +267,45 @@ def _write_if_open(
     return tuple(row) if row else None
 
 
+# Late text beyond this is refused (the reply says so, and the page keeps its copy).
+LATE_TEXT_MAX_CHARS = 100_000
+
+
+def merge_late_text(stored: str | None, text: str) -> str | None:
+    """The late text once `text` has arrived, or None when nothing needs writing. Every late text
+    is kept: one that extends what is kept replaces it (the same box, typed on); one already in
+    it changes nothing; any other is added after it, so two tabs' late texts both survive."""
+    if not text.strip() or (stored and text in stored):
+        return None
+    if not stored or text.startswith(stored):
+        return text
+    return f"{stored}\n\n{text}"
+
+
 def _keep_late(answer: Answer, text: str, now: datetime) -> SaveResult:
-    kept = bool(text.strip()) and text != answer.text and text != answer.late_text
-    if kept:
-        answer.late_text = text
-        answer.late_saved_at = now
-    result = _as_stored("late", answer, kept_late=kept)
-    db.session.commit()
-    return result
+    """Keep text that arrived after the attempt closed, without losing late text another request
+    stored a moment before (the write only succeeds on the late text it was merged with)."""
+    for _ in range(5):
+        merged = None if text == answer.text else merge_late_text(answer.late_text, text)
+        if merged is None:
+            db.session.commit()
+            held = not text.strip() or text == answer.text or text in (answer.late_text or "")
+            return _as_stored("late", answer, held=held)
+        if len(merged) > LATE_TEXT_MAX_CHARS:
+            db.session.commit()
+            return _as_stored("late", answer, held=False)
+        written = db.session.execute(
+            sa.update(Answer)
+            .where(Answer.id == answer.id, Answer.late_text.is_not_distinct_from(answer.late_text))
+            .values(late_text=merged, late_saved_at=now)
+            .returning(Answer.id)
+            .execution_options(synchronize_session=False)
+        ).scalar()
+        db.session.commit()
+        db.session.refresh(answer)
+        if written is not None:
+            return _as_stored("late", answer, kept_late=True)
+    return _as_stored("late", answer, held=False)  # kept changing under us: the page keeps its copy
 
 
 def submit_attempt(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:

@@ -1,5 +1,6 @@
 """Start-up configuration: secret keys, database URLs, production settings."""
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_production_requires_a_secret_key_and_secures_cookies(clean_env, monkeyp
     monkeypatch.setenv("REHEARSE_ENV", "production")
     with pytest.raises(ConfigurationError, match="SECRET_KEY is not set"):
         create_app()
-    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     app = create_app()
     assert not app.debug
     # What a browser receives: the sign-in page puts its CSRF token in the session cookie.

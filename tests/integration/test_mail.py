@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from app import create_app
-from app.extensions import db, mail
 from app.config import ConfigurationError
+from app.extensions import db, mail
 from app.models import LoginSession, PasswordReset, User
 from tests.helpers import AuthActions, csrf_token
 

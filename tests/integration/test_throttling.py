@@ -5,6 +5,7 @@ Redis and still working (in this process, with a warning) when Redis does not an
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 
 import pytest
@@ -147,7 +148,7 @@ def test_production_without_redis_warns_at_start_up(monkeypatch, tmp_path, caplo
     for name in ("REDIS_URL", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("REHEARSE_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     caplog.set_level(logging.WARNING)
     create_app("production")
     assert any("REDIS_URL is not set" in r.getMessage() for r in caplog.records)
