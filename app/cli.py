@@ -16,6 +16,7 @@ from .config import ConfigurationError
 from .extensions import db
 from .question_files import BankFileError, dump
 from .services import accounts, bank
+from .text import clean_text
 
 
 def prepare_database() -> None:
@@ -127,7 +128,8 @@ def create_user(email: str, admin: bool) -> None:
     from .auth.forms import RegisterForm
 
     prepare_database()
-    password = click.prompt("Password", hide_input=True, confirmation_prompt="Repeat password")
+    email = clean_text(email)  # the text rule, as for the web forms
+    password = clean_text(click.prompt("Password", hide_input=True, confirmation_prompt="Repeat password"))
     with current_app.test_request_context():
         form = RegisterForm(meta={"csrf": False}, data={"email": email, "password": password, "confirm": password})
         if not form.validate():
@@ -147,10 +149,11 @@ def reset_password(email: str) -> None:
     from .auth.forms import NewPasswordForm
 
     prepare_database()
+    email = clean_text(email)
     user = accounts.find_user(email)
     if user is None:
         raise click.ClickException(f"No account has the email {accounts.normalise_email(email)}.")
-    password = click.prompt("New password", hide_input=True, confirmation_prompt="Repeat password")
+    password = clean_text(click.prompt("New password", hide_input=True, confirmation_prompt="Repeat password"))
     with current_app.test_request_context():
         form = NewPasswordForm(meta={"csrf": False}, data={"password": password, "confirm": password})
         form.email_hint = user.email

@@ -4,8 +4,7 @@ blueprints, error pages, security headers, template helpers."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Flask, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -201,7 +200,9 @@ def security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if current_user.is_authenticated and not request.path.startswith("/static/"):
+        # The session says whether someone is signed in without loading them from the database,
+        # so that this works when the database does not (the health check, the 503 page).
+        if session.get("_user_id") and not request.path.startswith("/static/"):
             # A signed-in page is for this person only: no copy kept for the Back button on a shared computer.
             response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
