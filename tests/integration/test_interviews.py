@@ -646,7 +646,9 @@ def test_a_damaged_form_is_refused_and_changes_nothing(app, client, user, bank):
         data={"text": "typed", "revision": "not a number", "action": "next", "csrf_token": token},
     )
     assert response.status_code == 422
-    assert "The form was damaged; reload the page." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "This page&#39;s form was damaged" in page
+    assert "typed</textarea>" in page  # the text comes back to be saved again
     assert answers_of(app, attempt.id)[0].revision == 0
 
 
