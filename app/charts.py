@@ -76,6 +76,7 @@ def line_chart(series: dict[str, Sequence[tuple[datetime, float]]]) -> Chart | N
             )
         )
     y_ticks = tuple((y_of(v / 100), f"{v}%") for v in (0, 25, 50, 75, 100))
+    x_ticks: tuple[tuple[float, str], ...]
     if end == start:
         x_ticks = ((x_of(start), f"{start:%d %b}"),)
     else:

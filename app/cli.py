@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
+from . import clock
+from .config import ConfigurationError
 from .extensions import db
 from .question_files import FORMATS, MAX_FILE_BYTES, BankFileError, Problem, decode, detect_format, read
 from .services import accounts, bank
+from .text import clean_text
 
 
 def prepare_database() -> None:
@@ -33,23 +36,39 @@ def register_commands(app: Flask) -> None:
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option(
     "--workers",
-    default=lambda: int(os.environ.get("WEB_CONCURRENCY", 2)),
     show_default="2, or $WEB_CONCURRENCY",
     type=click.IntRange(1, 64),
     help="Worker processes.",
 )
 @with_appcontext
-def serve(host: str, port: int, workers: int) -> None:
+def serve(host: str, port: int, workers: int | None) -> None:
     """Prepare the database, load the question bank if it is empty, and serve the app."""
     from .server import run
 
+    workers = workers or current_app.config["WORKERS"]
+    _check_throttle_is_shared(workers)
     prepare_database()
     report = bank.load_seed_if_empty(Path(current_app.config["SEED_DIR"]))
     if report:
         click.echo(f"Loaded the question bank: {report.summary()}.")
     click.echo(f"Rehearse is running on http://{host}:{port}/ (press Ctrl+C to stop)")
     db.engine.dispose()  # workers open their own connections after the fork
-    run(current_app._get_current_object(), host=host, port=port, workers=workers)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy, for gunicorn
+    run(app, host=host, port=port, workers=workers)
+
+
+def _check_throttle_is_shared(workers: int) -> None:
+    """Several workers without Redis would each count sign-in failures alone (N times the limit):
+    refused in production, a warning elsewhere."""
+    if workers == 1 or not current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        return
+    message = (
+        f"REDIS_URL is not set, so each of the {workers} workers would count sign-in failures on its own. "
+        "Set REDIS_URL, or serve with --workers 1."
+    )
+    if current_app.config["REQUIRE_SHARED_THROTTLE"]:
+        raise click.ClickException(message)
+    click.secho(f"Warning: {message}", err=True, fg="yellow")
 
 
 @click.group()
@@ -145,7 +164,8 @@ def create_user(email: str, admin: bool) -> None:
     from .auth.forms import RegisterForm
 
     prepare_database()
-    password = click.prompt("Password", hide_input=True, confirmation_prompt="Repeat password")
+    email = clean_text(email)  # the text rule, as for the web forms
+    password = clean_text(click.prompt("Password", hide_input=True, confirmation_prompt="Repeat password"))
     with current_app.test_request_context():
         form = RegisterForm(meta={"csrf": False}, data={"email": email, "password": password, "confirm": password})
         if not form.validate():
@@ -153,6 +173,46 @@ def create_user(email: str, admin: bool) -> None:
             raise click.ClickException("; ".join(problems))
     user = accounts.create_user(email, password, is_admin=admin)
     click.echo(f"Created {'administrator' if admin else 'user'} {user.email}.")
+
+
+@users.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def reset_password(email: str) -> None:
+    """Set a new password for an account (when the site cannot send email). Asks for it twice
+    (it can be piped: two lines); every sign-in of the account ends."""
+    from . import clock
+    from .auth.forms import NewPasswordForm
+
+    prepare_database()
+    email = clean_text(email)
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email {accounts.normalise_email(email)}.")
+    password = clean_text(click.prompt("New password", hide_input=True, confirmation_prompt="Repeat password"))
+    with current_app.test_request_context():
+        form = NewPasswordForm(meta={"csrf": False}, data={"password": password, "confirm": password})
+        form.email_hint = user.email
+        if not form.validate():
+            raise click.ClickException("; ".join(msg for msgs in form.errors.values() for msg in msgs))
+    accounts.set_password(user, password, clock.now())
+    click.echo(f"Changed the password of {user.email}; its sign-ins were ended.")
+
+
+@users.command("clean-up")
+@with_appcontext
+def clean_up() -> None:
+    """Remove ended and expired sign-ins and used or expired reset links (run it from a scheduler;
+    each user's are also removed when they sign in)."""
+    from . import clock
+    from .auth.routes import lifetimes
+
+    prepare_database()
+    sessions, resets = accounts.clean_up(clock.now(), lifetimes())
+    click.echo(
+        f"Removed {sessions} ended or expired sign-in{'' if sessions == 1 else 's'} "
+        f"and {resets} used or expired reset link{'' if resets == 1 else 's'}."
+    )
 
 
 @click.group()
@@ -164,17 +224,41 @@ def attempts() -> None:
 @with_appcontext
 def close_overdue() -> None:
     """Close interviews left open past their deadline and grace window (run it from a scheduler)."""
-    from datetime import UTC, datetime
-
     from .services.interviews import close_overdue as close
 
     prepare_database()
-    closed = close(datetime.now(UTC), current_app.config["GRACE_SECONDS"])
+    closed = close(clock.now(), current_app.config["GRACE_SECONDS"])
     click.echo(f"Closed {closed} overdue attempt{'' if closed == 1 else 's'}.")
 
 
+class RehearseGroup(FlaskGroup):
+    """The `rehearse` command. A configuration it cannot start with, or a database it cannot
+    reach, is one line saying what to do, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigurationError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sa.exc.OperationalError as exc:
+            raise click.ClickException(unreachable_database(exc)) from None
+
+
+def unreachable_database(error: sa.exc.OperationalError) -> str:
+    """One line: which database (without its password), what it said, what to check."""
+    said = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
+    where = ""
+    if current_app:
+        uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        where = f" at {sa.engine.make_url(uri).render_as_string(hide_password=True)}"
+    return (
+        f"Cannot use the database{where} ({said}). Check DATABASE_URL, and that the database server "
+        "is running and accepts connections from here."
+    )
+
+
 def main() -> None:
-    cli = FlaskGroup(create_app=_create_app, help="Rehearse: timed mock interviews.")
+    cli = RehearseGroup(create_app=_create_app, help="Rehearse: timed mock interviews.")
     cli.main(prog_name="rehearse")
 
 

@@ -1,8 +1,9 @@
 """Flask extensions, created unbound here and bound to an app in create_app."""
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from typing import TYPE_CHECKING
+
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -24,7 +25,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. db.Model is made at run time (Base with Flask-SQLAlchemy's table names
+# and query helpers), so the type checker is shown Base, whose typed mapping it understands.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+mail = Mail()

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from . import clock
 from .choices import AttemptState, Difficulty
 from .choices import Grade as Grade  # re-exported: the models' modules name it with them
-from .extensions import db
+from .extensions import Model
 from .timing import TimeUsed, time_used
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -39,20 +37,24 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     attempts: Mapped[list[Attempt]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
     # The sign-in this user object was loaded through; Flask-Login stores it in the cookie, so
-    # ending that sign-in on the server makes a replayed cookie worthless.
-    login_token = None
+    # ending that sign-in on the server makes a replayed cookie worthless. (Not a column: the
+    # type checker is told its type apart, as the ORM maps every annotated attribute.)
+    if TYPE_CHECKING:
+        login_token: str | None
+    else:
+        login_token = None
 
     def get_id(self) -> str | None:
         return self.login_token
@@ -61,7 +63,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One sign-in. The cookie carries a random token; the database keeps only its hash."""
 
     __tablename__ = "login_session"
@@ -69,13 +71,29 @@ class LoginSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Written at most every few minutes (not on every request): enough for the idle lifetime.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
 
-class Category(db.Model):
+class PasswordReset(Model):
+    """A password-reset link sent by email. The link carries a random token; the database keeps
+    only its hash. Single use and short-lived."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Category(Model):
     """A group of questions. Without an owner it belongs to the shared bank, which admins keep;
     with one it is that user's own question set, which nobody else sees (unless they open its
     share link, read-only)."""
@@ -120,7 +138,7 @@ class Category(db.Model):
         return f"<Category {self.slug}>"
 
 
-class Question(db.Model):
+class Question(Model):
     __table_args__ = (
         sa.UniqueConstraint("category_id", "slug"),
         # Bank questions keep one slug across the whole bank, so an import can tell a question
@@ -145,8 +163,8 @@ class Question(db.Model):
     difficulty: Mapped[str] = mapped_column(sa.String(10), default=Difficulty.MEDIUM.value)
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     # Set instead of deleting a question that attempts used: it stays for their history, and
     # is no longer drawn for new interviews.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -161,7 +179,7 @@ class Question(db.Model):
         return f"<Question {self.slug}>"
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One timed mock interview of one user. The server's deadline is the only clock that counts."""
 
     __table_args__ = (
@@ -179,7 +197,7 @@ class Attempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(sa.String(16), default=AttemptState.IN_PROGRESS.value)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     time_limit_seconds: Mapped[int]
@@ -211,7 +229,7 @@ class Attempt(db.Model):
         return [a for a in self.answers if not a.is_answered]
 
 
-class Answer(db.Model):
+class Answer(Model):
     """What the user typed for one question of an attempt, beside the question as it was asked.
 
     The prompt, reference answer and key points are copied when the attempt starts, so editing
@@ -254,7 +272,7 @@ class Answer(db.Model):
     )
 
 
-class Rating(db.Model):
+class Rating(Model):
     """The user's own grade of one answer, with an optional private note."""
 
     __table_args__ = (sa.CheckConstraint("grade BETWEEN 1 AND 4", name="grade_range"),)
@@ -265,6 +283,6 @@ class Rating(db.Model):
     question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("question.id", ondelete="SET NULL"), index=True)
     grade: Mapped[int]
     note: Mapped[str] = mapped_column(sa.Text, default="")
-    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     answer: Mapped[Answer] = relationship(back_populates="rating")

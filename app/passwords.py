@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -35,7 +37,7 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher().check_needs_rehash(password_hash)
 
 
-def weakness(password: str, user_inputs: list[str] = ()) -> str | None:
+def weakness(password: str, user_inputs: Sequence[str] = ()) -> str | None:
     """Why a new password is too easy to guess, or None when it is acceptable.
 
     zxcvbn knows the common-password lists, keyboard patterns, dates and repeats; a score of

@@ -1,5 +1,6 @@
 """Forms for writing questions, sets, categories and imports; shared by a user's own sets and by
-the admins' bank pages. Text is cleaned by the app's one rule before it is measured."""
+the admins' bank pages. Text reaches them through the app's one rule (app/cleaned_request.py),
+so lengths are measured on what will be stored."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from .question_files import DIFFICULTIES, FORMATS
+from .choices import Difficulty
+from .question_files import FORMATS
 from .question_files.data import (
     ANSWER_MAX,
     CATEGORY_NAME_MAX,
@@ -27,14 +29,14 @@ from .question_files.data import (
 )
 from .scoring import derive_key_points
 from .services.authoring import QuestionFields
-from .text import clean_text
 
 
 def tidy(value: object) -> object:
-    """The text rule (no NUL or lone surrogates, LF line breaks), without trailing spaces."""
+    """Typed text without trailing spaces. (The request has already applied the text rule: no NUL
+    or lone surrogates, LF line breaks.)"""
     if not isinstance(value, str):
         return value
-    return "\n".join(line.rstrip() for line in clean_text(value).split("\n")).strip()
+    return "\n".join(line.rstrip() for line in value.split("\n")).strip()
 
 
 def _length(limit: int, what: str) -> Length:
@@ -61,7 +63,9 @@ class QuestionForm(FlaskForm):
         "Left empty, the scorer takes them from the reference answer.",
     )
     difficulty = SelectField(
-        "Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in DIFFICULTIES], default="medium"
+        "Difficulty",
+        choices=[SelectChoice(d.value, d.value.capitalize()) for d in Difficulty],
+        default=Difficulty.MEDIUM.value,
     )
     tags = StringField("Tags", filters=[tidy], description="Separated by commas, for example: ann, retrieval.")
 
@@ -134,11 +138,7 @@ class CategoryForm(SetForm):
 
 
 class ImportForm(FlaskForm):
-    text = TextAreaField(
-        "Paste questions",
-        filters=[lambda v: v.replace("\r\n", "\n") if isinstance(v, str) else v],
-        description="Or choose a file below.",
-    )
+    text = TextAreaField("Paste questions", description="Or choose a file below.")
     file = FileField("Or upload a file", description=f"Up to {MAX_FILE_BYTES // 1_000_000} MB, UTF-8 text.")
     format = SelectField(
         "Format",
@@ -161,10 +161,6 @@ class MoveForm(FlaskForm):
     direction = HiddenField(validators=[DataRequired(), Regexp(r"^(up|down)$")])
 
 
-class ConfirmForm(FlaskForm):
-    """A form with only its CSRF token, for buttons that change state."""
-
-
 class DeleteCategoryForm(FlaskForm):
     move_to = SelectField("Move its questions to", coerce=int, validate_choice=True)
 
@@ -177,7 +173,8 @@ class SearchForm(FlaskForm):
     category = SelectField("Category", coerce=str)
     tag = SelectField("Tag", coerce=str)
     difficulty = SelectField(
-        "Difficulty", choices=[SelectChoice("", "Any")] + [SelectChoice(d, d.capitalize()) for d in DIFFICULTIES]
+        "Difficulty",
+        choices=[SelectChoice("", "Any")] + [SelectChoice(d.value, d.value.capitalize()) for d in Difficulty],
     )
     archived = SelectField("Show", choices=[SelectChoice("", "In use"), SelectChoice("1", "Archived")])
 

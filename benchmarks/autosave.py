@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
-from common import bench_app, dialect, finish
+from common import bench_app, csrf_token, dialect, finish, signed_in_client
 
 from app.extensions import db
-from tests.helpers import AuthActions, add_bank, csrf_token
+from app.services.bank import load_seed_if_empty
 
 SAVES = 300
 
@@ -29,9 +30,9 @@ def main() -> None:
     app = bench_app(args.database_url, "autosave")
     with app.app_context():
         engine = db.engine
-    add_bank(app, categories=2, per_category=5)
-    client = app.test_client()
-    AuthActions(client).register()
+    with app.app_context():
+        load_seed_if_empty(Path(app.config["SEED_DIR"]))
+    client = signed_in_client(app, "bench@example.com", "benchmark pass phrase")
     token = csrf_token(client, "/attempts/new")
     client.post("/attempts/new", data={"question_count": 10, "minutes": 60, "csrf_token": token})
     token = csrf_token(client, "/")

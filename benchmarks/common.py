@@ -1,20 +1,23 @@
-"""What the benchmarks share: an app on a migrated database, and writing their results."""
+"""What the benchmarks share: an app on a migrated database, a signed-in client, and writing
+their results. They import the installed app (`pip install -e .`) and nothing from the tests."""
 
 from __future__ import annotations
 
-import sys
+import re
 import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from app import create_app
+from app.extensions import db
+from app.services import accounts
 
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def bench_app(database_url: str | None, name: str, **overrides) -> Flask:
@@ -24,6 +27,24 @@ def bench_app(database_url: str | None, name: str, **overrides) -> Flask:
     with app.app_context():
         upgrade(directory=app.config["MIGRATIONS_DIR"])
     return app
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form at `url`, read as a browser would."""
+    match = CSRF_RE.search(client.get(url).get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def signed_in_client(app: Flask, email: str, password: str) -> FlaskClient:
+    """A test client signed in as a new user with this email and password."""
+    with app.app_context():
+        accounts.create_user(email, password)
+    client = app.test_client()
+    token = csrf_token(client, "/auth/login")
+    response = client.post("/auth/login", data={"email": email, "password": password, "csrf_token": token})
+    assert response.status_code == 302, "sign-in failed"
+    return client
 
 
 def dialect(app: Flask) -> str:

@@ -17,14 +17,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from common import bench_app, dialect, finish
+from common import bench_app, dialect, finish, signed_in_client
 
 from app.extensions import db
 from app.models import Answer, Attempt, Question, Rating
 from app.scoring import SCORER_VERSION
 from app.services import accounts
 from app.services.bank import load_seed_if_empty
-from tests.helpers import AuthActions
 
 ATTEMPTS, ANSWERS = 1000, 10
 
@@ -141,12 +140,12 @@ def main() -> None:
     app = bench_app(args.database_url, "pages", RATELIMIT_ENABLED=False)
     with app.app_context():
         load_seed_if_empty(Path(app.config["SEED_DIR"]))
-        user_id = accounts.create_user("bench@example.com", "benchmark pass phrase").id
+    client = signed_in_client(app, "bench@example.com", "benchmark pass phrase")
+    with app.app_context():
+        user_id = accounts.find_user("bench@example.com").id
     began = time.perf_counter()
     question_id = fill(app, user_id)
     fill_seconds = time.perf_counter() - began
-    client = app.test_client()
-    AuthActions(client).login("bench@example.com", "benchmark pass phrase")
     pages = {
         "My attempts (page 1)": "/attempts/",
         "My attempts (page 50)": "/attempts/?page=50",

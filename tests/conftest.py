@@ -10,6 +10,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -82,6 +83,14 @@ def client(app):
     """Replaces pytest-flask's `client`, which keeps the last request's app context pushed: a
     second client in the same test would then share `g`, and with it the signed-in user."""
     return app.test_client()
+
+
+@pytest.fixture
+def clock(time_machine):
+    """The time the app reads, stopped at this moment; `clock.shift(seconds)` moves it on, so
+    tests of deadlines and time spent need no waiting, no tolerance and no database edits."""
+    time_machine.move_to(datetime.now(UTC).replace(microsecond=0), tick=False)
+    return time_machine
 
 
 @pytest.fixture

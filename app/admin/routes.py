@@ -9,15 +9,16 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
+from .. import clock
+from ..attempts.forms import ConfirmForm
 from ..extensions import csrf
 from ..importing import chosen_format, open_import_request, submitted_text
 from ..models import Category, Question
-from ..models import utcnow as now
+from ..numbers import id_arg, page_arg
 from ..question_files import FORMATS, MAX_FILE_BYTES
 from ..question_forms import (
     BankQuestionForm,
     CategoryForm,
-    ConfirmForm,
     DeleteCategoryForm,
     ImportForm,
     MoveForm,
@@ -28,8 +29,6 @@ from ..question_forms import (
 )
 from ..services import accounts, authoring, bank
 
-# Ids in URLs stop at the largest the database stores: a longer number is a 404, not an error.
-ID = "int(max=2147483647)"
 bp = Blueprint("admin", __name__)
 csrf.exempt(bp)  # checked in admins_only, after the 404 for everyone else
 
@@ -76,7 +75,7 @@ def new_category():
     return render_template("admin/category_form.html", form=form, category=None)
 
 
-@bp.route(f"/categories/<{ID}:category_id>", methods=["GET", "POST"])
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
 def edit_category(category_id: int):
     """Rename or describe a category. Its slug stays: files refer to it."""
     category = _category(category_id)
@@ -89,7 +88,7 @@ def edit_category(category_id: int):
     return render_template("admin/category_form.html", form=form, category=category)
 
 
-@bp.route(f"/categories/<{ID}:category_id>/move", methods=["POST"])
+@bp.route("/categories/<int:category_id>/move", methods=["POST"])
 def move_category(category_id: int):
     category = _category(category_id)
     form = MoveForm()
@@ -99,7 +98,7 @@ def move_category(category_id: int):
     return redirect(url_for(".index", _anchor=f"category-{category.id}"))
 
 
-@bp.route(f"/categories/<{ID}:category_id>/delete", methods=["GET", "POST"])
+@bp.route("/categories/<int:category_id>/delete", methods=["GET", "POST"])
 def delete_category(category_id: int):
     """GET: ask first (and, if it has questions, where they go). POST: delete."""
     category = _category(category_id)
@@ -130,16 +129,14 @@ def questions():
     rows = bank.categories_with_counts()
     form.category.choices = [SelectChoice("", "Any")] + [SelectChoice(str(c.id), c.name) for c, _ in rows]
     form.tag.choices = [SelectChoice("", "Any")] + [SelectChoice(t, t) for t in bank.all_tags()]
-    category_id = request.args.get("category", "")
     search = bank.Search(
         text=(form.q.data or "")[:200],
-        category_id=int(category_id) if category_id.isdigit() and len(category_id) < 10 else None,
+        category_id=id_arg("category"),
         tag=(form.tag.data or "")[:40],
         difficulty=form.difficulty.data or "",
         archived=request.args.get("archived") == "1",
     )
-    page = request.args.get("page", "1")
-    results = bank.search_questions(search, int(page) if page.isdigit() and len(page) < 7 else 1)
+    results = bank.search_questions(search, page_arg())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/questions.html", form=form, page=results, search=search, args=args)
 
@@ -163,12 +160,12 @@ def new_question():
     if not form.category.choices:
         flash("Add a category first: every question belongs to one.", "info")
         return redirect(url_for(".new_category"))
-    if request.method == "GET" and request.args.get("category", "").isdigit():
-        form.category.data = int(request.args["category"][:9])
+    if request.method == "GET":  # a link from a category preselects it
+        form.category.data = id_arg("category")
     if form.validate_on_submit() and request.form.get("action") != "preview":
         category = _category(form.category.data)
         try:
-            question = authoring.create_question(category, form.values(), now())
+            question = authoring.create_question(category, form.values(), clock.now())
         except authoring.AuthoringError as exc:
             form.prompt.errors.append(str(exc))
         else:
@@ -184,7 +181,7 @@ def new_question():
     )
 
 
-@bp.route(f"/questions/<{ID}:question_id>", methods=["GET", "POST"])
+@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
 def edit_question(question_id: int):
     """Every field of a bank question, a preview, and when it last changed. Past attempts keep
     the question as they asked it."""
@@ -197,7 +194,7 @@ def edit_question(question_id: int):
     _category_choices(form)
     if form.validate_on_submit() and request.form.get("action") != "preview":
         try:
-            authoring.update_question(question, form.values(), now(), category=_category(form.category.data))
+            authoring.update_question(question, form.values(), clock.now(), category=_category(form.category.data))
         except authoring.AuthoringError as exc:
             form.category.errors.append(str(exc))
         else:
@@ -214,13 +211,13 @@ def edit_question(question_id: int):
     )
 
 
-@bp.route(f"/questions/<{ID}:question_id>/delete", methods=["GET", "POST"])
+@bp.route("/questions/<int:question_id>/delete", methods=["GET", "POST"])
 def delete_question(question_id: int):
     """GET: ask first. POST: delete it, or archive it when attempts used it."""
     question = _question(question_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        outcome = authoring.remove_question(question, now())
+        outcome = authoring.remove_question(question, clock.now())
         flash(
             "Archived the question: attempts used it, so it stays for their history and is no longer asked."
             if outcome == "archived"
@@ -237,10 +234,10 @@ def delete_question(question_id: int):
     )
 
 
-@bp.route(f"/questions/<{ID}:question_id>/restore", methods=["POST"])
+@bp.route("/questions/<int:question_id>/restore", methods=["POST"])
 def restore_question(question_id: int):
     question = _question(question_id)
-    authoring.restore_question(question, now())
+    authoring.restore_question(question, clock.now())
     flash("The question is back in use: new interviews may ask it.", "success")
     return redirect(url_for(".edit_question", question_id=question.id))
 
@@ -270,7 +267,7 @@ def import_questions():
             category_name = form.category.data or None
             if request.form.get("action") == "confirm":
                 try:
-                    plan = bank.run_import(text, fmt, form.fingerprint.data or "", now(), category_name)
+                    plan = bank.run_import(text, fmt, form.fingerprint.data or "", clock.now(), category_name)
                 except authoring.PlanChanged as exc:
                     flash(str(exc), "error")
                 else:
@@ -305,15 +302,14 @@ def export(fmt: str):
 
 @bp.route("/users/")
 def users():
-    page = request.args.get("page", "1")
     return render_template(
         "admin/users.html",
-        page=accounts.users_page(int(page) if page.isdigit() and len(page) < 7 else 1),
+        page=accounts.users_page(page_arg()),
         form=ConfirmForm(),
     )
 
 
-@bp.route(f"/users/<{ID}:user_id>/admin", methods=["POST"])
+@bp.route("/users/<int:user_id>/admin", methods=["POST"])
 def set_admin(user_id: int):
     """Make a user an admin (grant=1) or take it back (grant=0)."""
     user = accounts.user_by_id(user_id)

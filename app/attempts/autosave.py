@@ -5,41 +5,30 @@ from __future__ import annotations
 from flask import abort, current_app, request, url_for
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..services import interviews
 from ..timing import remaining_seconds
-from .blueprint import bp, grace, now
+from .blueprint import bp, grace
+from .schemas import RequestRefused, read_autosave
 
 
 @bp.route("/<int:attempt_id>/answers/<int:number>", methods=["POST"])
 @login_required
 def autosave(attempt_id: int, number: int):
     """JSON autosave: {text, revision, seconds?, flagged?}. 409 with the stored text when the
-    revision is stale; "late" when time is up (the text is kept, not scored)."""
+    revision is stale; "late" when time is up (the text is kept, not scored). Bad input is
+    refused (400, or 413 for a too long answer) and changes nothing."""
     answer = interviews.answer_of(current_user.id, attempt_id, number - 1)
     if answer is None:
         abort(404)
-    payload = request.get_json(silent=True)
-    if (
-        not isinstance(payload, dict)
-        or not isinstance(payload.get("text"), str)
-        or not isinstance(payload.get("revision"), int)
-    ):
-        return {"error": "Send JSON with 'text' (a string) and 'revision' (a number)."}, 400
-    limit = current_app.config["ANSWER_MAX_CHARS"]
-    if len(payload["text"]) > limit:
-        return {"error": f"Your answer is longer than {limit:,} characters. Shorten it to save."}, 413
-    seconds = payload.get("seconds", 0)
-    flagged = payload.get("flagged")
-    moment = now()
+    try:
+        data = read_autosave(request.is_json, request.get_data(), current_app.config["ANSWER_MAX_CHARS"])
+    except RequestRefused as exc:
+        return {"error": str(exc)}, exc.status
+    moment = clock.now()
     deadline = answer.attempt.deadline
     result = interviews.save_answer(
-        answer,
-        payload["text"],
-        payload["revision"],
-        moment,
-        grace(),
-        seconds=seconds if isinstance(seconds, (int, float)) else 0,
-        flagged=flagged if isinstance(flagged, bool) else None,
+        answer, data.text, data.revision, moment, grace(), seconds=data.seconds, flagged=data.flagged
     )
     reply = {
         "status": result.status,
@@ -54,4 +43,5 @@ def autosave(attempt_id: int, number: int):
     if result.status == "late":
         reply["review_url"] = url_for(".review", attempt_id=attempt_id)
         reply["kept_late"] = result.kept_late
+        reply["held"] = result.held  # false: the server does not hold this text, so the page keeps its copy
     return reply

@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..choices import GRADE_NAMES
 from ..models import Grade
 from ..timing import MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES, MIN_QUESTIONS
+from .schemas import MAX_REVISION, length_problem
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -50,27 +51,34 @@ class StartForm(FlaskForm):
     )
 
 
+DAMAGED_FORM = (
+    "This page's form was damaged (its revision number is not one this site gave out), so your text "
+    "was not saved. It is still in the box below: press Save to save it."
+)
+
+
 class AnswerForm(FlaskForm):
     """The answer form of one question; it posts without JavaScript, which only adds autosave."""
 
     text = TextAreaField("Your answer")
-    revision = HiddenField(validators=[InputRequired()])
+    revision = HiddenField(validators=[InputRequired(message=DAMAGED_FORM)])
     flagged = BooleanField("Flag to come back to this")
     opened_at = HiddenField()  # when the page was served (no script): time spent is counted from it
     seconds = HiddenField()  # time spent as the script measured it, when it ran
 
     def validate_text(self, field) -> None:
-        limit = current_app.config["ANSWER_MAX_CHARS"]
-        if field.data and len(field.data) > limit:
-            raise ValidationError(
-                f"Your answer has {len(field.data):,} characters; the limit is {limit:,}. Shorten it to save."
-            )
+        problem = length_problem(field.data or "", current_app.config["ANSWER_MAX_CHARS"])
+        if problem:
+            raise ValidationError(problem)
 
     def validate_revision(self, field) -> None:
         try:
-            field.data = int(field.data)
+            value = int(field.data)
         except (TypeError, ValueError):
-            raise ValidationError("The form was damaged; reload the page.") from None
+            value = -1
+        if not 0 <= value <= MAX_REVISION:  # a number the server never handed out
+            raise ValidationError(DAMAGED_FORM)
+        field.data = value
 
 
 class ConfirmForm(FlaskForm):

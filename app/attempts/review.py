@@ -3,22 +3,25 @@ of the user's attempts."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..choices import GRADE_NAMES
 from ..models import Answer, Attempt, Grade
+from ..negotiation import wants_json
+from ..numbers import id_arg, page_arg
 from ..services import exports, interviews, progress, ratings
-from .blueprint import bp, now, own_attempt
+from .blueprint import bp, own_attempt
 from .forms import RatingForm
 from .summary import summarise
 
 
 def _reviewable_attempt(attempt_id: int) -> Attempt:
     """The user's attempt (404 otherwise) with answers and ratings, closed if its time is up."""
-    attempt = own_attempt(attempt_id, selectinload(Attempt.answers).selectinload(Answer.rating))
-    interviews.close_at_deadline(attempt, now())
+    attempt = interviews.attempt_for_review(current_user.id, attempt_id, clock.now())
+    if attempt is None:
+        abort(404)
     return attempt
 
 
@@ -26,8 +29,8 @@ def _reviewable_attempt(attempt_id: int) -> Attempt:
 @login_required
 def history():
     """My attempts: newest first, 20 a page, optionally one category only."""
-    category_id = request.args.get("category", type=int)
-    page = progress.attempts_page(current_user.id, request.args.get("page", 1, type=int), category_id=category_id)
+    category_id = id_arg("category")
+    page = progress.attempts_page(current_user.id, page_arg(), category_id=category_id)
     return render_template(
         "attempts/history.html",
         page=page,
@@ -75,23 +78,22 @@ def rate(attempt_id: int, number: int):
         abort(404)
     answer = attempt.answers[number - 1]
     form = RatingForm(prefix=f"a{number}")
-    wants_json = request.accept_mimetypes.best == "application/json"
     if not form.validate_on_submit():
         message = " ".join(e for errors in form.errors.values() for e in errors)
-        if wants_json:
+        if wants_json():
             return {"error": message}, 422
         flash(message, "error")
         return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
     try:
-        rating = ratings.rate_answer(attempt, answer, Grade(form.grade.data), form.note.data or "")
+        rating = ratings.rate_answer(attempt, answer, Grade(form.grade.data), form.note.data or "", clock.now())
     except ratings.RatingRefused as exc:
-        if wants_json:
+        if wants_json():
             return {"error": str(exc)}, 409
         flash(str(exc), "error")
         return redirect(url_for(".resume", attempt_id=attempt.id))
-    if wants_json:
-        return {"grade": rating.grade, "name": GRADE_NAMES[rating.grade], "note": rating.note}
-    flash(f"Rated question {number}: {GRADE_NAMES[rating.grade]}.", "success")
+    if wants_json():
+        return {"grade": rating.grade, "name": Grade(rating.grade).label, "note": rating.note}
+    flash(f"Rated question {number}: {Grade(rating.grade).label}.", "success")
     return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
 
 

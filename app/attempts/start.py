@@ -6,9 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from .. import clock
 from ..services import catalogue, interviews, progress
 from ..timing import default_minutes
-from .blueprint import bp, first_unanswered, grace, now
+from .blueprint import bp, first_unanswered, grace
 from .forms import PracticeForm, StartForm
 
 
@@ -16,7 +17,7 @@ from .forms import PracticeForm, StartForm
 @login_required
 def new():
     """Choose categories, number of questions and time limit, then start."""
-    current = interviews.open_attempt(current_user.id, now(), grace())
+    current = interviews.open_attempt(current_user.id, clock.now(), grace())
     if current is not None:
         flash("You have an interview in progress. Resume it, or submit it to start another.", "info")
         return redirect(url_for(".question", attempt_id=current.id, number=first_unanswered(current)))
@@ -35,7 +36,7 @@ def new():
                 form.categories.data or None,
                 count,
                 form.minutes.data or default_minutes(count),
-                now(),
+                clock.now(),
                 grace(),
             )
         except interviews.NotEnoughQuestions as exc:
@@ -56,7 +57,7 @@ def practice():
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("progress.index"))
-    moment = now()
+    moment = clock.now()
     count = form.question_count.data
     try:
         attempt = interviews.start_practice(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from .. import clock
 from ..models import Attempt
 from ..services import interviews
 from ..timing import ANNOUNCE_AT_SECONDS, remaining_seconds
-from .blueprint import bp, closed_by_the_clock, first_unanswered, grace, now, own_attempt, to_review
+from .blueprint import bp, closed_by_the_clock, first_unanswered, grace, own_attempt, to_review
 from .forms import AnswerForm, ConfirmForm
 
 
@@ -36,6 +39,7 @@ def _render_question(
     *,
     conflict_text: str | None = None,
     stale_revision: int | None = None,
+    problem: str | None = None,
     status: int = 200,
 ):
     answer = attempt.answers[number - 1]
@@ -47,10 +51,11 @@ def _render_question(
             number=number,
             form=form,
             confirm_form=ConfirmForm(),
-            remaining=remaining_seconds(attempt.deadline, now()),
+            remaining=remaining_seconds(attempt.deadline, clock.now()),
             announce_at=ANNOUNCE_AT_SECONDS,
             conflict_text=conflict_text,
             stale_revision=stale_revision,
+            problem=problem,
             max_chars=current_app.config["ANSWER_MAX_CHARS"],
         ),
         status,
@@ -77,7 +82,7 @@ def question(attempt_id: int, number: int):
             "text": answer.text,
             "revision": answer.revision,
             "flagged": answer.flagged,
-            "opened_at": f"{now().timestamp():.0f}",
+            "opened_at": f"{clock.now().timestamp():.0f}",
         }
     )
     return _render_question(attempt, number, form)
@@ -93,8 +98,16 @@ def save_and_go(attempt_id: int, number: int):
     number = _answer_number(attempt, number)
     form = AnswerForm()
     if not form.validate():
+        if form.revision.errors:
+            # Show the typed text again with the stored revision, so that Save works, and the
+            # stored text beside it when it differs: nothing is overwritten unseen.
+            stored = attempt.answers[number - 1]
+            form.revision.data = stored.revision
+            other = stored.text if stored.text and stored.text != (form.text.data or "") else None
+            problem = " ".join(form.revision.errors)
+            return _render_question(attempt, number, form, conflict_text=other, problem=problem, status=422)
         return _render_question(attempt, number, form, status=422)
-    moment = now()
+    moment = clock.now()
     result = interviews.save_answer(
         attempt.answers[number - 1],
         form.text.data,
@@ -105,6 +118,10 @@ def save_and_go(attempt_id: int, number: int):
         flagged=form.flagged.data,
     )
     if result.status == "late":
+        if not result.held:
+            form.revision.data = result.revision
+            problem = "Time was up, and this text could not be kept (too long as late text). Copy it from the box."
+            return _render_question(attempt, number, form, problem=problem, status=409)
         flash("Time was up, so this text was kept as late: it is shown in the review but not scored.", "info")
         return to_review(attempt)
     if result.status == "conflict":
@@ -123,8 +140,9 @@ def save_and_go(attempt_id: int, number: int):
             return redirect(url_for(".submit", attempt_id=attempt.id))  # confirm first
         return _submit_and_review(attempt, moment)
     target = {"next": number + 1, "previous": number - 1}.get(action)
-    if action.startswith("goto-") and action[5:].isdigit():
-        target = int(action[5:])
+    goto = re.fullmatch(r"goto-([0-9]{1,4})", action)  # ASCII digits only: int("²") would raise
+    if goto:
+        target = int(goto.group(1))
     if target is None or not 1 <= target <= len(attempt.answers):
         target = number
         flash("Saved.", "success")
@@ -138,6 +156,8 @@ def _seconds_spent(form: AnswerForm, moment: datetime) -> float:
             number = float(value)
         except (TypeError, ValueError):
             continue
+        if not math.isfinite(number):  # "1e400", "nan": no measure at all
+            continue
         return number if since is None else since - number
     return 0.0
 
@@ -147,7 +167,7 @@ def _seconds_spent(form: AnswerForm, moment: datetime) -> float:
 def status(attempt_id: int):
     """The server's view of the clock, for a page that was asleep or hidden."""
     attempt = own_attempt(attempt_id)
-    moment = now()
+    moment = clock.now()
     interviews.close_after_grace(attempt, moment, grace())
     return {
         "state": attempt.state,
@@ -162,7 +182,7 @@ def submit(attempt_id: int):
     """GET: confirm when questions are unanswered. POST: close the attempt (once, however many
     tabs ask) and show its review."""
     attempt = own_attempt(attempt_id)
-    moment = now()
+    moment = clock.now()
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         return _submit_and_review(attempt, moment)

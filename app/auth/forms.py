@@ -12,14 +12,8 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("Email", filters=[_strip], validators=[DataRequired(message="Enter your email address.")])
-    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
-    submit = SubmitField("Sign in")
-
-
-class RegisterForm(FlaskForm):
-    email = EmailField(
+def email_field() -> EmailField:
+    return EmailField(
         "Email",
         filters=[_strip],
         validators=[
@@ -28,25 +22,50 @@ class RegisterForm(FlaskForm):
             Email(message="Enter a valid email address, like name@example.com.", check_deliverability=False),
         ],
     )
-    password = PasswordField(
-        "Password",
+
+
+def new_password_field(label: str = "Password") -> PasswordField:
+    return PasswordField(
+        label,
         description=f"{MIN_LENGTH} to {MAX_LENGTH} characters; a few uncommon words work well.",
         validators=[
             DataRequired(message="Choose a password."),
-            Length(
-                min=MIN_LENGTH,
-                max=MAX_LENGTH,
-                message=f"Use {MIN_LENGTH} to {MAX_LENGTH} characters.",
-            ),
+            Length(min=MIN_LENGTH, max=MAX_LENGTH, message=f"Use {MIN_LENGTH} to {MAX_LENGTH} characters."),
         ],
     )
-    confirm = PasswordField(
-        "Repeat password",
+
+
+def repeat_field(label: str = "Repeat password", of: str = "password") -> PasswordField:
+    return PasswordField(
+        label,
         validators=[
             DataRequired(message="Repeat the password."),
-            EqualTo("password", message="The two passwords differ."),
+            EqualTo(of, message="The two passwords differ."),
         ],
     )
+
+
+def check_strength(password: str | None, email: str | None) -> None:
+    """Raise ValidationError when a new password (of a valid length) is too easy to guess."""
+    if password and MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        problem = weakness(password, [email or ""])
+        if problem:
+            raise ValidationError(problem)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", filters=[_strip], validators=[DataRequired(message="Enter your email address.")])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+    submit = SubmitField("Sign in")
+
+
+class RegisterForm(FlaskForm):
+    """Registration without email: the account is created at once. Without a way to reach the
+    address, the form has to say when an account already exists (see the README)."""
+
+    email = email_field()
+    password = new_password_field()
+    confirm = repeat_field()
     submit = SubmitField("Create account")
 
     def validate_email(self, field) -> None:
@@ -54,7 +73,24 @@ class RegisterForm(FlaskForm):
             raise ValidationError("An account with this email already exists. Sign in instead.")
 
     def validate_password(self, field) -> None:
-        if field.data and MIN_LENGTH <= len(field.data) <= MAX_LENGTH:
-            problem = weakness(field.data, [self.email.data or ""])
-            if problem:
-                raise ValidationError(problem)
+        check_strength(field.data, self.email.data)
+
+
+class EmailForm(FlaskForm):
+    """Only an email address: registration when mail is on, and "forgot my password"."""
+
+    email = email_field()
+    submit = SubmitField("Send me a link")
+
+
+class NewPasswordForm(FlaskForm):
+    """Choose a password: finishing a registration, or through a reset link."""
+
+    password = new_password_field()
+    confirm = repeat_field()
+    submit = SubmitField("Save password")
+
+    email_hint = ""  # the account's email, which a password must not resemble
+
+    def validate_password(self, field) -> None:
+        check_strength(field.data, self.email_hint)

@@ -22,8 +22,9 @@ def index():
 @bp.route("/<slug>")
 @login_required
 def category(slug: str):
-    """One category's questions in use (prompts only). 404 for an unknown category."""
-    category = bank.category_by_slug(slug)
-    if category is None:
+    """One category of the bank: its questions in use (prompts only). 404 for an unknown category,
+    and for a user's own set."""
+    found = bank.category(slug)
+    if found is None:
         abort(404)
-    return render_template("bank/category.html", category=category, questions=bank.questions_in_use(category))
+    return render_template("bank/category.html", category=found, questions=bank.questions_in_use(found))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..charts import line_chart
 from ..choices import GRADE_NAMES
 from ..services import catalogue, progress
@@ -28,7 +27,7 @@ def _chartable(series: dict) -> dict:
 @login_required
 def index():
     """Score over time, overall and per category, and the weakest questions."""
-    now = datetime.now(UTC)
+    now = clock.now()
     series = progress.score_series(current_user.id)
     chart = line_chart({name: [(p.at, p.value) for p in points] for name, points in _chartable(series).items()})
     past = progress.recalls(current_user.id)

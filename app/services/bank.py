@@ -10,9 +10,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..extensions import db
 from ..import_plan import ImportPlan, StoredCategory, plan_for_bank
-from ..models import Category, Question, utcnow
+from ..models import Category, Question
 from ..question_files import CategoryData, Parsed, dump, read, read_file, slugify
 from . import authoring
 
@@ -34,8 +35,22 @@ def categories_with_counts() -> list[tuple[Category, int]]:
     return [(category, count) for category, count in rows]
 
 
-def category_by_slug(slug: str) -> Category | None:
-    return db.session.scalar(sa.select(Category).where(Category.slug == slug, SHARED))
+def size() -> tuple[int, int]:
+    """How many categories and questions in use the bank has."""
+    categories, questions = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(Category.id)), sa.func.count(Question.id))
+        .select_from(Category)
+        .outerjoin(Question, sa.and_(Question.category_id == Category.id, Question.archived_at.is_(None)))
+        .where(SHARED)
+    ).one()
+    return categories, questions
+
+
+def category(slug: str) -> Category | None:
+    """The bank's category with this slug and its questions."""
+    return db.session.scalar(
+        sa.select(Category).where(Category.slug == slug, SHARED).options(selectinload(Category.questions))
+    )
 
 
 def category_by_id(category_id: int) -> Category | None:
@@ -197,7 +212,7 @@ def run_import(text: str, fmt: str, fingerprint: str, now: datetime, category_na
 def run_import_plan(plan: ImportPlan, now: datetime | None = None) -> None:
     """Write a plan made moments ago by `plan_parsed` (the CLI, one process, no dry run to confirm)."""
     _, _, by_slug = _stored_state()
-    authoring.write_plan(plan, by_slug, now or utcnow(), owner_id=None)
+    authoring.write_plan(plan, by_slug, now or clock.now(), owner_id=None)
 
 
 def import_categories(categories: list[CategoryData], now: datetime | None = None) -> ImportPlan:
@@ -205,7 +220,7 @@ def import_categories(categories: list[CategoryData], now: datetime | None = Non
     Importing the same data again changes nothing; questions missing from the data stay."""
     plan = plan_parsed(Parsed(categories=categories))
     _, _, by_slug = _stored_state()
-    authoring.write_plan(plan, by_slug, now or utcnow(), owner_id=None)
+    authoring.write_plan(plan, by_slug, now or clock.now(), owner_id=None)
     return plan
 
 

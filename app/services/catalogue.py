@@ -52,14 +52,3 @@ def interview_choices(user_id: int) -> list[Choice]:
         .order_by(Category.owner_id.is_not(None), Category.position, Category.id)
     ).all()
     return [Choice(cid, name, count, owner is not None) for cid, name, owner, count in rows]
-
-
-def bank_counts() -> tuple[int, int]:
-    """(categories, questions) of the shared bank, archived questions left out."""
-    row = db.session.execute(
-        sa.select(sa.func.count(sa.distinct(Category.id)), sa.func.count(Question.id))
-        .select_from(Category)
-        .outerjoin(Question, sa.and_(Question.category_id == Category.id, Question.archived_at.is_(None)))
-        .where(Category.owner_id.is_(None))
-    ).one()
-    return row[0], row[1]

@@ -7,9 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ..choices import GRADE_NAMES
 from ..extensions import db
-from ..models import Answer, Attempt, Category, User
+from ..models import Answer, Attempt, Category, Grade, User
 
 
 def _percent(value: float | None) -> str:
@@ -38,7 +37,7 @@ def attempt_markdown(attempt: Attempt) -> str:
             f"## {answer.position + 1}. {answer.prompt}",
             "",
             f"*{answer.category_name}* · score {_percent(answer.score)}"
-            + (f" · rated **{GRADE_NAMES[rating.grade]}**" if rating else ""),
+            + (f" · rated **{Grade(rating.grade).label}**" if rating else ""),
             "",
             "### Your answer",
             "",
@@ -56,7 +55,9 @@ def attempt_markdown(attempt: Attempt) -> str:
 
 
 def user_data(user: User) -> dict[str, Any]:
-    """Everything stored about the user, except the password hash."""
+    """Everything stored about the user, except the password hash and, while an interview is
+    still in progress, its reference answers and key points (the export must not be a way to
+    read them before answering)."""
     attempts = db.session.scalars(
         sa.select(Attempt)
         .where(Attempt.user_id == user.id)
@@ -112,8 +113,8 @@ def user_data(user: User) -> dict[str, Any]:
                         "position": ans.position,
                         "category": ans.category_name,
                         "prompt": ans.prompt,
-                        "reference_answer": ans.reference_answer,
-                        "key_points": ans.key_points,
+                        "reference_answer": None if a.is_open else ans.reference_answer,
+                        "key_points": None if a.is_open else ans.key_points,
                         "text": ans.text,
                         "revision": ans.revision,
                         "saved_at": iso(ans.saved_at),
@@ -125,7 +126,7 @@ def user_data(user: User) -> dict[str, Any]:
                         "score_detail": ans.score_detail,
                         "rating": (
                             {
-                                "grade": GRADE_NAMES[ans.rating.grade],
+                                "grade": Grade(ans.rating.grade).label,
                                 "note": ans.rating.note,
                                 "rated_at": iso(ans.rating.rated_at),
                             }

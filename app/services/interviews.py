@@ -10,7 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Question
@@ -44,6 +44,15 @@ def attempt_of(user_id: int, attempt_id: int, *options) -> Attempt | None:
     return db.session.scalar(
         sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id).options(*options)
     )
+
+
+def attempt_for_review(user_id: int, attempt_id: int, now: datetime) -> Attempt | None:
+    """The user's attempt with its answers and their ratings loaded, closed first if its deadline
+    has passed; None for anyone else's."""
+    attempt = attempt_of(user_id, attempt_id, selectinload(Attempt.answers).selectinload(Answer.rating))
+    if attempt is not None:
+        close_at_deadline(attempt, now)
+    return attempt
 
 
 def open_attempt(user_id: int, now: datetime, grace_seconds: int) -> Attempt | None:
@@ -161,14 +170,15 @@ class SaveResult:
     saved_at: datetime | None
     flagged: bool
     kept_late: bool = False  # this call stored new late text
+    held: bool = True  # the server holds the text that was sent (as the answer or in its late text)
 
     @property
     def answered(self) -> bool:
         return bool(self.text.strip())
 
 
-def _as_stored(status: str, answer: Answer, *, kept_late: bool = False) -> SaveResult:
-    return SaveResult(status, answer.text, answer.revision, answer.saved_at, answer.flagged, kept_late)
+def _as_stored(status: str, answer: Answer, *, kept_late: bool = False, held: bool = True) -> SaveResult:
+    return SaveResult(status, answer.text, answer.revision, answer.saved_at, answer.flagged, kept_late, held)
 
 
 def answer_of(user_id: int, attempt_id: int, position: int) -> Answer | None:
@@ -267,14 +277,45 @@ def _write_if_open(
     return tuple(row) if row else None
 
 
+# Late text beyond this is refused (the reply says so, and the page keeps its copy).
+LATE_TEXT_MAX_CHARS = 100_000
+
+
+def merge_late_text(stored: str | None, text: str) -> str | None:
+    """The late text once `text` has arrived, or None when nothing needs writing. Every late text
+    is kept: one that extends what is kept replaces it (the same box, typed on); one already in
+    it changes nothing; any other is added after it, so two tabs' late texts both survive."""
+    if not text.strip() or (stored and text in stored):
+        return None
+    if not stored or text.startswith(stored):
+        return text
+    return f"{stored}\n\n{text}"
+
+
 def _keep_late(answer: Answer, text: str, now: datetime) -> SaveResult:
-    kept = bool(text.strip()) and text != answer.text and text != answer.late_text
-    if kept:
-        answer.late_text = text
-        answer.late_saved_at = now
-    result = _as_stored("late", answer, kept_late=kept)
-    db.session.commit()
-    return result
+    """Keep text that arrived after the attempt closed, without losing late text another request
+    stored a moment before (the write only succeeds on the late text it was merged with)."""
+    for _ in range(5):
+        merged = None if text == answer.text else merge_late_text(answer.late_text, text)
+        if merged is None:
+            db.session.commit()
+            held = not text.strip() or text == answer.text or text in (answer.late_text or "")
+            return _as_stored("late", answer, held=held)
+        if len(merged) > LATE_TEXT_MAX_CHARS:
+            db.session.commit()
+            return _as_stored("late", answer, held=False)
+        written = db.session.execute(
+            sa.update(Answer)
+            .where(Answer.id == answer.id, Answer.late_text.is_not_distinct_from(answer.late_text))
+            .values(late_text=merged, late_saved_at=now)
+            .returning(Answer.id)
+            .execution_options(synchronize_session=False)
+        ).scalar()
+        db.session.commit()
+        db.session.refresh(answer)
+        if written is not None:
+            return _as_stored("late", answer, kept_late=True)
+    return _as_stored("late", answer, held=False)  # kept changing under us: the page keeps its copy
 
 
 def submit_attempt(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
@@ -288,33 +329,42 @@ def close_at_deadline(attempt: Attempt, now: datetime) -> bool:
     """The rule for pages: close an open attempt once its deadline has passed, so that no
     question is shown and no form accepted after it (the grace window is only for saves that
     were already on their way)."""
-    if attempt.is_open and is_expired(attempt.deadline, now):
-        _close(attempt, AttemptState.TIMED_OUT, now)
-        return True
-    return False
+    return attempt.is_open and is_expired(attempt.deadline, now) and _close(attempt, AttemptState.TIMED_OUT, now)
 
 
 def close_after_grace(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
     """The rule for saves and the scheduler: close an open attempt once the grace window after
     its deadline has passed (saves in flight count until then), with the answers saved so far."""
-    if attempt.is_open and is_overdue(attempt.deadline, now, grace_seconds):
-        _close(attempt, AttemptState.TIMED_OUT, now)
-        return True
-    return False
+    return (
+        attempt.is_open
+        and is_overdue(attempt.deadline, now, grace_seconds)
+        and _close(attempt, AttemptState.TIMED_OUT, now)
+    )
 
 
 def _close(attempt: Attempt, state: AttemptState, now: datetime) -> bool:
-    result = db.session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
-        .values(state=state, closed_at=now)
-    )
-    db.session.commit()
-    db.session.refresh(attempt)
-    if result.rowcount != 1:
-        return False
-    scores.score_attempt(attempt)
-    return True
+    """Close and score the attempt in one transaction. True for the call that closed it.
+
+    If scoring raises, nothing is written: the attempt stays open, never closed without its
+    scores, and the next request or the scheduler closes and scores it.
+    """
+    try:
+        closed = db.session.scalar(
+            sa.update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+            .values(state=state, closed_at=now)
+            .returning(Attempt.id)
+            .execution_options(synchronize_session=False)
+        )
+        if closed is not None:
+            # Score what the database holds now, saves that committed before this update included.
+            db.session.expire_all()
+            scores.score_attempt(attempt)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return closed is not None
 
 
 def close_overdue(now: datetime, grace_seconds: int) -> int:

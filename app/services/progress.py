@@ -30,6 +30,11 @@ def attempts_page(user_id: int, page: int, per_page: int = 20, category_id: int 
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+def has_closed_attempts(user_id: int) -> bool:
+    """Whether the user has finished at least one interview."""
+    return bool(db.session.scalar(sa.select(sa.exists().where(Attempt.user_id == user_id, Attempt.state.in_(CLOSED)))))
+
+
 def categories_answered(user_id: int) -> list[tuple[int, str]]:
     """Categories the user has met in any attempt, for the history filter."""
     rows = db.session.execute(
@@ -171,8 +176,10 @@ def score_series(user_id: int) -> dict[str, list[Point]]:
         .where(*closed)
         .group_by(Answer.category_name, Attempt.id)
     ).all()
-    times = {attempt_id: at for attempt_id, at, _ in overall}
-    series = {"All categories": thin([Point(at, score, attempt_id) for attempt_id, at, score in overall])}
+    # Closed attempts with a score: both columns are set (the query's conditions).
+    points = [Point(at, score, attempt_id) for attempt_id, at, score in overall if at is not None and score is not None]
+    times = {p.attempt_id: p.at for p in points}
+    series = {"All categories": thin(points)}
     per_category: dict[str, list[Point]] = defaultdict(list)
     for category, attempt_id, mean in by_category:
         per_category[category].append(Point(times[attempt_id], float(mean), attempt_id))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..extensions import db
-from ..models import Answer, Attempt, Grade, Rating, utcnow
+from ..models import Answer, Attempt, Grade, Rating
 
 
 class RatingRefused(Exception):
     """The answer cannot be rated (its attempt is still open)."""
 
 
-def rate_answer(attempt: Attempt, answer: Answer, grade: Grade, note: str) -> Rating:
+def rate_answer(attempt: Attempt, answer: Answer, grade: Grade, note: str, now: datetime) -> Rating:
     """Create or change the rating of one answer of a closed attempt."""
     if attempt.is_open:
         raise RatingRefused("Rate your answers after submitting the interview.")
@@ -20,6 +22,6 @@ def rate_answer(attempt: Attempt, answer: Answer, grade: Grade, note: str) -> Ra
         db.session.add(rating)
     rating.grade = int(grade)
     rating.note = note.strip()
-    rating.rated_at = utcnow()
+    rating.rated_at = now
     db.session.commit()
     return rating

@@ -10,13 +10,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import clock
+from ..attempts.forms import ConfirmForm
 from ..extensions import csrf
 from ..importing import chosen_format, open_import_request, submitted_text
 from ..models import Category, Question
-from ..models import utcnow as now
 from ..question_files import FORMATS, MAX_FILE_BYTES
 from ..question_forms import (
-    ConfirmForm,
     ImportForm,
     MoveForm,
     Preview,
@@ -27,8 +27,6 @@ from ..question_forms import (
 )
 from ..services import authoring, question_sets
 
-# Ids in URLs stop at the largest the database stores: a longer number is a 404, not an error.
-ID = "int(max=2147483647)"
 bp = Blueprint("sets", __name__)
 
 
@@ -72,7 +70,7 @@ def new():
     return render_template("sets/set_form.html", form=form, category=None)
 
 
-@bp.route(f"/sets/<{ID}:set_id>")
+@bp.route("/sets/<int:set_id>")
 @login_required
 def show(set_id: int):
     category = _own_set(set_id, with_questions=True)
@@ -87,7 +85,7 @@ def show(set_id: int):
     )
 
 
-@bp.route(f"/sets/<{ID}:set_id>/edit", methods=["GET", "POST"])
+@bp.route("/sets/<int:set_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(set_id: int):
     category = _own_set(set_id)
@@ -99,7 +97,7 @@ def edit(set_id: int):
     return render_template("sets/set_form.html", form=form, category=category)
 
 
-@bp.route(f"/sets/<{ID}:set_id>/delete", methods=["GET", "POST"])
+@bp.route("/sets/<int:set_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(set_id: int):
     """GET: ask first. POST: delete the set and its questions (past attempts keep their copies)."""
@@ -112,14 +110,14 @@ def delete(set_id: int):
     return render_template("sets/delete_set.html", category=category, form=form)
 
 
-@bp.route(f"/sets/<{ID}:set_id>/questions/new", methods=["GET", "POST"])
+@bp.route("/sets/<int:set_id>/questions/new", methods=["GET", "POST"])
 @login_required
 def new_question(set_id: int):
     category = _own_set(set_id)
     form = QuestionForm()
     if form.validate_on_submit() and request.form.get("action") != "preview":
         try:
-            question = authoring.create_question(category, form.values(), now())
+            question = authoring.create_question(category, form.values(), clock.now())
         except authoring.AuthoringError as exc:
             form.prompt.errors.append(str(exc))
         else:
@@ -142,14 +140,14 @@ def _preview(form: QuestionForm, category: Category) -> Preview | None:
     return preview_of(category.name, form.values())
 
 
-@bp.route(f"/sets/<{ID}:set_id>/questions/<{ID}:question_id>", methods=["GET", "POST"])
+@bp.route("/sets/<int:set_id>/questions/<int:question_id>", methods=["GET", "POST"])
 @login_required
 def edit_question(set_id: int, question_id: int):
     """Edit a question. Past attempts keep the question as it was asked."""
     question = _own_question(set_id, question_id)
     form = QuestionForm(data=QuestionForm.data_of(question) if request.method == "GET" else None)
     if form.validate_on_submit() and request.form.get("action") != "preview":
-        authoring.update_question(question, form.values(), now())
+        authoring.update_question(question, form.values(), clock.now())
         flash("Saved the question. Past interviews keep the version they asked.", "success")
         return _to_set(question.category, f"question-{question.id}")
     return render_template(
@@ -163,14 +161,14 @@ def edit_question(set_id: int, question_id: int):
     )
 
 
-@bp.route(f"/sets/<{ID}:set_id>/questions/<{ID}:question_id>/delete", methods=["GET", "POST"])
+@bp.route("/sets/<int:set_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_question(set_id: int, question_id: int):
     """GET: ask first. POST: delete it, or archive it when attempts used it."""
     question = _own_question(set_id, question_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        outcome = authoring.remove_question(question, now())
+        outcome = authoring.remove_question(question, clock.now())
         flash(
             "Archived the question: your past interviews used it, so it stays for their history, "
             "and is no longer asked."
@@ -188,17 +186,17 @@ def delete_question(set_id: int, question_id: int):
     )
 
 
-@bp.route(f"/sets/<{ID}:set_id>/questions/<{ID}:question_id>/restore", methods=["POST"])
+@bp.route("/sets/<int:set_id>/questions/<int:question_id>/restore", methods=["POST"])
 @login_required
 def restore_question(set_id: int, question_id: int):
     question = _own_question(set_id, question_id)
     if ConfirmForm().validate_on_submit():
-        authoring.restore_question(question, now())
+        authoring.restore_question(question, clock.now())
         flash("The question is back in use.", "success")
     return _to_set(question.category, f"question-{question.id}")
 
 
-@bp.route(f"/sets/<{ID}:set_id>/questions/<{ID}:question_id>/move", methods=["POST"])
+@bp.route("/sets/<int:set_id>/questions/<int:question_id>/move", methods=["POST"])
 @login_required
 def move_question(set_id: int, question_id: int):
     question = _own_question(set_id, question_id)
@@ -209,7 +207,7 @@ def move_question(set_id: int, question_id: int):
     return _to_set(question.category, f"question-{question.id}")
 
 
-@bp.route(f"/sets/<{ID}:set_id>/import", methods=["GET", "POST"])
+@bp.route("/sets/<int:set_id>/import", methods=["GET", "POST"])
 @csrf.exempt  # checked by open_import_request, once the size limit is raised
 @login_required
 def import_questions(set_id: int):
@@ -240,7 +238,7 @@ def import_questions(set_id: int):
             fmt = chosen_format(form, text, filename)
             if request.form.get("action") == "confirm":
                 try:
-                    plan = question_sets.run_import(category, text, fmt, form.fingerprint.data or "", now())
+                    plan = question_sets.run_import(category, text, fmt, form.fingerprint.data or "", clock.now())
                 except authoring.PlanChanged as exc:
                     flash(str(exc), "error")
                 else:
@@ -269,7 +267,7 @@ def import_questions(set_id: int):
     )
 
 
-@bp.route(f"/sets/<{ID}:set_id>/export.<fmt>")
+@bp.route("/sets/<int:set_id>/export.<fmt>")
 @login_required
 def export(set_id: int, fmt: str):
     category = _own_set(set_id, with_questions=True)
@@ -283,7 +281,7 @@ def export(set_id: int, fmt: str):
     )
 
 
-@bp.route(f"/sets/<{ID}:set_id>/share", methods=["POST"])
+@bp.route("/sets/<int:set_id>/share", methods=["POST"])
 @login_required
 def share(set_id: int):
     category = _own_set(set_id)
@@ -295,7 +293,7 @@ def share(set_id: int):
     return _to_set(category, "sharing")
 
 
-@bp.route(f"/sets/<{ID}:set_id>/unshare", methods=["POST"])
+@bp.route("/sets/<int:set_id>/unshare", methods=["POST"])
 @login_required
 def unshare(set_id: int):
     category = _own_set(set_id)
@@ -334,7 +332,7 @@ def copy(token: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        copy = question_sets.copy_set(category, current_user.id, now())
+        copy = question_sets.copy_set(category, current_user.id, clock.now())
     except authoring.AuthoringError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".shared", token=token))

@@ -73,8 +73,9 @@ def context(browser):
 
 
 # What a page may log without anything being wrong: a save refused as stale (the page shows the
-# conflict) and requests made while a test holds the network down.
-EXPECTED_CONSOLE_ERRORS = ("status of 409", "ERR_INTERNET_DISCONNECTED")
+# conflict), a form re-shown with its problems (422), and requests made while a test holds the
+# network down.
+EXPECTED_CONSOLE_ERRORS = ("status of 409", "status of 422", "ERR_INTERNET_DISCONNECTED")
 
 
 @pytest.fixture

@@ -46,13 +46,26 @@ def test_pages_have_no_accessibility_violations(app, browser, live_url, finished
     context = browser.new_context(bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     problems = {}
-    for path in ("/", "/auth/register", "/auth/login"):
+    for path in ("/", "/auth/register", "/auth/forgot", "/auth/login"):
         page.goto(live_url + path)
         problems[path] = violations(page)
     page.get_by_label("Email").fill("axe@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    for path in ("/", "/bank/", "/bank/vector-search", "/attempts/new", f"/attempts/{done}", "/attempts/", "/progress"):
+    page.goto(live_url + "/account/delete")
+    page.get_by_role("button", name="Delete my account and all my data").click()  # its problems shown
+    problems["/account/delete (refused)"] = violations(page)
+    for path in (
+        "/",
+        "/bank/",
+        "/bank/vector-search",
+        "/attempts/new",
+        f"/attempts/{done}",
+        "/attempts/",
+        "/progress",
+        "/account/",
+        "/account/delete",
+    ):
         page.goto(live_url + path)
         problems[path] = violations(page)
     with app.app_context():

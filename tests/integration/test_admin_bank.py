@@ -276,3 +276,19 @@ def test_search_words_are_text_not_patterns(app, admin):
     assert re.findall(r'/admin/questions/\d+">([^<]+)<', html) == ["Is 100% recall possible?"]
     assert "No questions match" in admin.get("/admin/questions/?q=_%25_").get_data(as_text=True)
     assert admin.get("/admin/questions/" + "9" * 25).status_code == 404
+
+
+def test_numbers_in_admin_addresses_and_query_strings_stop_at_what_the_database_stores(app, admin):
+    add_bank(app, categories=1, per_category=2)
+    past = str(2**31)  # one more than an id column holds
+    for url in (f"/admin/categories/{past}", f"/admin/questions/{past}", f"/admin/questions/{past}/delete"):
+        assert admin.get(url).status_code == 404, url
+    assert post(admin, f"/admin/users/{past}/admin", {"grant": "1"}, form_page="/admin/users/").status_code == 404
+    for query in (f"category={past}", "page=" + "9" * 25):
+        assert admin.get(f"/admin/questions/?{query}").status_code == 404, query
+    assert admin.get("/admin/users/?page=" + "9" * 25).status_code == 404
+    # What is not a number at all (a superscript two is a digit to str.isdigit, not to int) is left out.
+    html = admin.get("/admin/questions/?category=²&page=x").get_data(as_text=True)
+    assert len(re.findall(r'/admin/questions/\d+">', html)) == 2
+    assert admin.get("/admin/questions/new?category=²").status_code == 200
+    assert admin.get("/admin/users/?page=²").status_code == 200

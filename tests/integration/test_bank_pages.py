@@ -42,3 +42,10 @@ def test_home_page_counts_the_bank(app, client, user):
     assert "6 questions in 3 categories" in html
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Question.id))) == 6
+
+
+def test_the_health_check_says_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ok"
+    assert response.json["database"] == "ok"

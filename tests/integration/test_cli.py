@@ -221,3 +221,22 @@ def test_every_format_exports_and_imports_through_the_cli(app, runner, tmp_path)
         assert "0 added, 0 changed" in result.output, (fmt, result.output)
         with app.app_context():
             assert _snapshot() == before
+
+
+def test_the_seed_bank_loads_only_into_an_empty_database(app):
+    from app.services.bank import load_seed_if_empty
+
+    with app.app_context():
+        first = load_seed_if_empty(SEED)
+        assert first is not None and len(first.added) == counts(app)[1] > 0
+        assert load_seed_if_empty(SEED) is None
+
+
+def test_export_writes_a_file_when_asked(app, runner, tmp_path):
+    assert runner.invoke(args=["questions", "import", str(SEED / "01-embedding-foundations.toml")]).exit_code == 0
+    out = tmp_path / "bank.toml"
+    result = runner.invoke(args=["questions", "export", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    _, questions = counts(app)
+    assert f"Wrote {questions} questions to {out}." in result.output
+    assert out.read_text(encoding="utf-8").count("[[categories.questions]]") == questions

@@ -1,16 +1,24 @@
 """Start-up configuration: secret keys, database URLs, production settings."""
 
+import secrets
 from pathlib import Path
 
 import pytest
 
 from app import create_app
-from app.factory import ConfigurationError
+from app.config import ConfigurationError
 
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REHEARSE_ENV"):
+    for name in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "REHEARSE_ENV",
+        "WEB_CONCURRENCY",
+        "REHEARSE_GRACE_SECONDS",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("REHEARSE_INSTANCE_PATH", str(tmp_path / "instance"))
     return tmp_path / "instance"
@@ -44,12 +52,21 @@ def test_production_requires_a_secret_key_and_secures_cookies(clean_env, monkeyp
     monkeypatch.setenv("REHEARSE_ENV", "production")
     with pytest.raises(ConfigurationError, match="SECRET_KEY is not set"):
         create_app()
-    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     app = create_app()
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert not app.debug
+    # What a browser receives: the sign-in page puts its CSRF token in the session cookie.
+    response = app.test_client().get("/auth/login", base_url="https://rehearse.example")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("session=")
+    assert {"Secure", "HttpOnly", "SameSite=Lax"} <= {part.strip() for part in cookie.split(";")}
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_development_cookies_are_http_only_and_same_site_but_not_secure_only(clean_env):
+    cookie = create_app().test_client().get("/auth/login").headers["Set-Cookie"]
+    parts = {part.strip() for part in cookie.split(";")}
+    assert {"HttpOnly", "SameSite=Lax"} <= parts and "Secure" not in parts
 
 
 def test_database_url_from_the_environment_uses_psycopg(clean_env, monkeypatch):
@@ -75,3 +92,32 @@ def test_trusted_proxies_come_from_the_environment(clean_env, monkeypatch):
     monkeypatch.setenv("REHEARSE_PROXIES", "1")
     proxied = create_app().wsgi_app
     assert isinstance(proxied, ProxyFix) and proxied.x_for == 1
+
+
+def test_documented_variables_set_their_settings(clean_env, monkeypatch):
+    monkeypatch.setenv("REHEARSE_GRACE_SECONDS", "90")
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("REHEARSE_SEED_DIR", "/srv/bank")
+    config = create_app().config
+    assert (config["GRACE_SECONDS"], config["WORKERS"], config["SEED_DIR"]) == (90, 3, "/srv/bank")
+
+
+def test_any_setting_can_come_from_a_rehearse_variable(clean_env, monkeypatch):
+    monkeypatch.setenv("REHEARSE_ANSWER_MAX_CHARS", "30000")
+    monkeypatch.setenv("REHEARSE_LOGIN_LIMITS", "5 per minute")
+    config = create_app().config
+    assert (config["ANSWER_MAX_CHARS"], config["LOGIN_LIMITS"]) == (30000, "5 per minute")
+
+
+@pytest.mark.parametrize(("name", "value"), [("REHEARSE_GRACE_SECONDS", "a minute"), ("REHEARSE_PROXIES", "-1")])
+def test_a_number_that_is_not_one_is_refused_at_start_up(clean_env, monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=f"{name} must be a whole number of at least 0"):
+        create_app()
+
+
+def test_the_test_configuration_never_reads_the_shell(clean_env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db.internal/rehearse")
+    monkeypatch.setenv("REHEARSE_GRACE_SECONDS", "5")
+    config = create_app("test").config
+    assert (config["SQLALCHEMY_DATABASE_URI"], config["GRACE_SECONDS"]) == ("sqlite://", 60)

@@ -36,7 +36,9 @@ def only_attempt(app) -> Attempt:
 
 
 def autosave(client, attempt_id, number, text, revision, **extra):
-    token = csrf_token(client, "/")
+    """What the page's script sends. The token comes from a page that touches no attempt, so
+    the save itself is the request that meets the clock."""
+    token = csrf_token(client, "/bank/")
     return client.post(
         f"/attempts/{attempt_id}/answers/{number}",
         json={"text": text, "revision": revision, **extra},
@@ -44,20 +46,9 @@ def autosave(client, attempt_id, number, text, revision, **extra):
     )
 
 
-def move_deadline(app, attempt_id, seconds_from_now: float) -> None:
+def state_of(app, attempt_id) -> str:
     with app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        attempt.deadline = datetime.now(UTC) + timedelta(seconds=seconds_from_now)
-        db.session.commit()
-
-
-def started_ago(app, attempt_id, seconds: float) -> None:
-    """Pretend the attempt started `seconds` earlier (its deadline moves with it)."""
-    with app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        attempt.started_at -= timedelta(seconds=seconds)
-        attempt.deadline -= timedelta(seconds=seconds)
-        db.session.commit()
+        return db.session.get(Attempt, attempt_id).state
 
 
 def answers_of(app, attempt_id) -> list[Answer]:
@@ -160,14 +151,14 @@ def test_an_interview_in_progress_is_offered_instead_of_a_new_one(app, client, u
 # --- saving -------------------------------------------------------------------------------
 
 
-def test_autosave_stores_the_text_and_counts_revisions(app, client, user, bank):
+def test_autosave_stores_the_text_and_counts_revisions(app, client, user, bank, clock):
     start(client)
     attempt = only_attempt(app)
-    started_ago(app, attempt.id, 60)
+    clock.shift(60)
     first = autosave(client, attempt.id, 1, "Cosine similarity", 0, seconds=12)
     assert first.status_code == 200
     assert first.json["status"] == "saved" and first.json["revision"] == 1
-    assert 0 < first.json["remaining_seconds"] <= 240
+    assert first.json["remaining_seconds"] == 240
     second = autosave(client, attempt.id, 1, "Cosine similarity of normalised vectors", 1, flagged=True, seconds=5)
     assert second.json["revision"] == 2
     saved = answers_of(app, attempt.id)[0]
@@ -198,22 +189,24 @@ def test_a_stale_revision_is_refused_with_the_newer_text_and_overwrites_nothing(
     assert answers_of(app, attempt.id)[0].text == "from tab B"
 
 
-def test_a_save_in_the_grace_window_counts(app, client, user, bank):
-    start(client)
+@pytest.mark.parametrize("after_deadline", [0, 30, 60])
+def test_a_save_in_the_grace_window_counts(app, client, user, bank, clock, after_deadline):
+    start(client)  # five minutes, with the 60 s grace window
     attempt = only_attempt(app)
-    move_deadline(app, attempt.id, -30)  # 30 s past the deadline, inside the 60 s grace
+    clock.shift(5 * 60 + after_deadline)
     reply = autosave(client, attempt.id, 1, "just in time", 0)
     assert reply.json["status"] == "saved"
     assert reply.json["remaining_seconds"] == 0
     assert answers_of(app, attempt.id)[0].text == "just in time"
+    assert state_of(app, attempt.id) == AttemptState.IN_PROGRESS
 
 
-def test_after_the_deadline_no_question_page_opens_and_a_posted_form_is_the_last_save(app, client, user, bank):
+def test_after_the_deadline_no_question_page_opens_and_a_posted_form_is_the_last_save(app, client, user, bank, clock):
     """The grace window is for saves already on their way, not extra time to keep answering."""
     start(client)
     attempt = only_attempt(app)
     token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
-    move_deadline(app, attempt.id, -10)
+    clock.shift(5 * 60 + 10)
     posted = client.post(
         f"/attempts/{attempt.id}/questions/1",
         data={"text": "sent as the bell rang", "revision": 0, "action": "next", "csrf_token": token},
@@ -225,27 +218,31 @@ def test_after_the_deadline_no_question_page_opens_and_a_posted_form_is_the_last
     assert client.get(f"/attempts/{attempt.id}/questions/2").headers["Location"] == f"/attempts/{attempt.id}"
 
 
-def test_opening_a_question_after_the_deadline_closes_the_interview(app, client, user, bank):
+def test_opening_a_question_after_the_deadline_closes_the_interview(app, client, user, bank, clock):
     start(client)
     attempt = only_attempt(app)
-    move_deadline(app, attempt.id, -5)
+    clock.shift(5 * 60 - 1)
+    assert client.get(f"/attempts/{attempt.id}/questions/1").status_code == 200  # a second left
+    clock.shift(1)
     response = client.get(f"/attempts/{attempt.id}/questions/1")
     assert response.headers["Location"] == f"/attempts/{attempt.id}"
     assert only_attempt(app).state == AttemptState.TIMED_OUT
 
 
-def test_text_after_the_grace_window_is_kept_as_late_and_not_scored(app, client, user, bank):
+def test_a_save_after_the_grace_window_closes_the_attempt_and_keeps_its_text_as_late(app, client, user, bank, clock):
     start(client)
     attempt = only_attempt(app)
     autosave(client, attempt.id, 1, "on time", 0)
-    move_deadline(app, attempt.id, -61)
+    clock.shift(5 * 60 + 61)
+    assert state_of(app, attempt.id) == AttemptState.IN_PROGRESS  # nothing has closed it yet
     reply = autosave(client, attempt.id, 1, "on time, and more after the bell", 1)
     assert reply.status_code == 200
-    assert reply.json["status"] == "late"
+    assert reply.json["status"] == "late" and reply.json["kept_late"] is True
     assert reply.json["review_url"] == f"/attempts/{attempt.id}"
     with app.app_context():
         closed = db.session.get(Attempt, attempt.id)
         assert closed.state == AttemptState.TIMED_OUT
+        assert closed.closed_at == datetime.now(UTC)  # closed by this save
         answer = closed.answers[0]
         assert (answer.text, answer.late_text) == ("on time", "on time, and more after the bell")
         assert answer.late_saved_at is not None
@@ -255,10 +252,10 @@ def test_text_after_the_grace_window_is_kept_as_late_and_not_scored(app, client,
     assert "Time ran out ·" in review
 
 
-def test_the_plain_form_saves_and_moves_between_questions(app, client, user, bank):
+def test_the_plain_form_saves_and_moves_between_questions(app, client, user, bank, clock):
     start(client)
     attempt = only_attempt(app)
-    started_ago(app, attempt.id, 60)
+    clock.shift(60)
     token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
     response = client.post(
         f"/attempts/{attempt.id}/questions/1",
@@ -274,7 +271,7 @@ def test_the_plain_form_saves_and_moves_between_questions(app, client, user, ban
     assert response.headers["Location"] == f"/attempts/{attempt.id}/questions/2"
     saved = answers_of(app, attempt.id)[0]
     assert (saved.text, saved.revision, saved.flagged) == ("line one\nline two", 1, True)
-    assert 39 <= saved.seconds_spent <= 45
+    assert saved.seconds_spent == 40  # since the page was served
     page = client.get(f"/attempts/{attempt.id}/questions/2").get_data(as_text=True)
     assert re.search(r'aria-label="Question 1, answered, flagged"', page)
 
@@ -359,6 +356,51 @@ def test_too_long_answers_are_refused_with_a_message_and_change_nothing(app, cli
     assert answers_of(app, attempt.id)[0].revision == 0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"text": "x", "revision": true}',
+        '{"text": "x", "revision": -1}',
+        '{"text": "x", "revision": 1.0}',
+        '{"text": "x", "revision": "0"}',
+        '{"text": "x", "revision": 99999999999999999999999}',
+        '{"text": "x", "revision": 0, "seconds": 1e400}',
+        '{"text": "x", "revision": 0, "seconds": NaN}',
+        '{"text": "x", "revision": 0, "seconds": "5"}',
+        '{"text": "x", "revision": 0, "flagged": "yes"}',
+        '{"text": 5, "revision": 0}',
+        '{"revision": 0}',
+        '["x", 0]',
+        '{"text": "x", "revision": 0, "extra": ' + "[" * 10_000 + "]" * 10_000 + "}",
+        '{"text": "x", "revision": 0',
+    ],
+)
+def test_autosave_refuses_malformed_json_with_a_message_and_writes_nothing(app, client, user, bank, body):
+    start(client)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    reply = client.post(
+        f"/attempts/{attempt.id}/answers/1",
+        data=body,
+        headers={"X-CSRFToken": token, "Content-Type": "application/json"},
+    )
+    assert reply.status_code == 400
+    assert "Send JSON with 'text' (a string) and 'revision'" in reply.json["error"]
+    saved = answers_of(app, attempt.id)[0]
+    assert (saved.text, saved.revision, saved.flagged, saved.seconds_spent) == ("", 0, False, 0)
+
+
+def test_autosave_needs_a_json_body(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    reply = client.post(
+        f"/attempts/{attempt.id}/answers/1", data={"text": "x", "revision": 0}, headers={"X-CSRFToken": token}
+    )
+    assert reply.status_code == 400 and reply.json["error"].startswith("Send JSON")
+    assert answers_of(app, attempt.id)[0].text == ""
+
+
 def test_autosave_without_a_csrf_token_is_refused(app, client, user, bank):
     start(client)
     attempt = only_attempt(app)
@@ -370,14 +412,16 @@ def test_autosave_without_a_csrf_token_is_refused(app, client, user, bank):
 def test_autosave_when_signed_out_answers_401_in_json(app, client, user, bank, auth):
     start(client)
     attempt = only_attempt(app)
-    token = csrf_token(client, "/")
     auth.logout()
+    # The token of the signed-out session, so that the request passes CSRF and meets sign-in.
+    token = csrf_token(client, "/auth/login")
     reply = client.post(
         f"/attempts/{attempt.id}/answers/1",
         json={"text": "x", "revision": 0},
         headers={"X-CSRFToken": token, "Accept": "application/json"},
     )
-    assert reply.status_code in (400, 401)  # the CSRF token went with the old session
+    assert reply.status_code == 401
+    assert reply.json == {"error": "You are signed out. Sign in again to keep saving."}
     assert answers_of(app, attempt.id)[0].text == ""
 
 
@@ -439,11 +483,40 @@ def test_concurrent_submits_close_the_attempt_exactly_once(app, user, bank):
     assert only_attempt(app).state == AttemptState.SUBMITTED
 
 
-def test_an_overdue_attempt_is_closed_when_next_touched(app, client, user, bank):
+def test_if_scoring_fails_the_attempt_stays_open_and_closing_again_scores_it(app, client, user, bank, monkeypatch):
+    """Closing and scoring are one transaction: an attempt is never closed without its scores."""
+    from app.services import scores
+
+    start(client, count=1)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "Cosine similarity of normalised vectors", 0)
+    token = csrf_token(client, f"/attempts/{attempt.id}/submit")
+
+    def broken_scorer(*_args, **_kwargs):
+        raise RuntimeError("the scorer failed")
+
+    monkeypatch.setattr(scores, "score_answer", broken_scorer)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production: the error page
+    failed = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
+    assert failed.status_code == 500
+    assert "Nothing was changed." in failed.get_data(as_text=True)
+    still_open = only_attempt(app)
+    assert (still_open.state, still_open.closed_at, still_open.score) == (AttemptState.IN_PROGRESS, None, None)
+    assert still_open.answers[0].score is None
+
+    monkeypatch.undo()
+    done = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
+    assert done.headers["Location"] == f"/attempts/{attempt.id}"
+    closed = only_attempt(app)
+    assert closed.state == AttemptState.SUBMITTED and closed.scorer_version
+    assert closed.score == closed.answers[0].score > 0
+
+
+def test_an_overdue_attempt_is_closed_when_next_touched(app, client, user, bank, clock):
     start(client)
     attempt = only_attempt(app)
     autosave(client, attempt.id, 1, "saved before the bell", 0)
-    move_deadline(app, attempt.id, -120)
+    clock.shift(7 * 60)
     response = client.get(f"/attempts/{attempt.id}/questions/1")
     assert response.headers["Location"] == f"/attempts/{attempt.id}"
     review = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -452,22 +525,39 @@ def test_an_overdue_attempt_is_closed_when_next_touched(app, client, user, bank)
     assert only_attempt(app).state == AttemptState.TIMED_OUT
 
 
-def test_close_overdue_command_closes_only_attempts_past_grace(app, runner, user, bank):
-    now = datetime.now(UTC)
+def test_close_overdue_command_closes_only_attempts_past_grace(app, runner, user, bank, clock):
     with app.app_context():
-        attempt = interviews.start_attempt(user.id, None, 1, 5, now - timedelta(minutes=10), 60)
-        attempt_id = attempt.id
+        interviews.start_attempt(user.id, None, 1, 5, datetime.now(UTC), 60)
+    clock.shift(5 * 60 + 60)  # the last moment of the grace window
+    in_grace = runner.invoke(args=["attempts", "close-overdue"])
+    assert in_grace.exit_code == 0, in_grace.output
+    assert "Closed 0 overdue attempts." in in_grace.output
+    assert only_attempt(app).state == AttemptState.IN_PROGRESS
+    clock.shift(1)
     result = runner.invoke(args=["attempts", "close-overdue"])
-    assert result.exit_code == 0, result.output
     assert "Closed 1 overdue attempt." in result.output
-    assert only_attempt(app).state == AttemptState.TIMED_OUT
+    closed = only_attempt(app)
+    assert (closed.state, closed.closed_at) == (AttemptState.TIMED_OUT, datetime.now(UTC))
+    assert closed.scorer_version
     again = runner.invoke(args=["attempts", "close-overdue"])
     assert "Closed 0 overdue attempts." in again.output
-    with app.app_context():
-        fresh = interviews.start_attempt(user.id, None, 1, 5, now - timedelta(minutes=5, seconds=30), 60)
-        assert interviews.close_overdue(now, 60) == 0  # 30 s past the deadline: still in grace
-        assert db.session.get(Attempt, fresh.id).state == AttemptState.IN_PROGRESS
-        assert attempt_id != fresh.id
+
+
+def test_the_status_reply_follows_the_servers_clock_and_closes_after_grace(app, client, user, bank, clock):
+    start(client)
+    attempt = only_attempt(app)
+    clock.shift(100)
+    assert client.get(f"/attempts/{attempt.id}/status").json == {
+        "state": "in_progress",
+        "remaining_seconds": 200,
+        "review_url": f"/attempts/{attempt.id}",
+    }
+    clock.shift(200 + 60)  # the deadline and the whole grace window: saves may still be on their way
+    assert client.get(f"/attempts/{attempt.id}/status").json["state"] == "in_progress"
+    clock.shift(1)
+    reply = client.get(f"/attempts/{attempt.id}/status").json
+    assert (reply["state"], reply["remaining_seconds"]) == ("timed_out", 0)
+    assert state_of(app, attempt.id) == AttemptState.TIMED_OUT
 
 
 def test_another_users_attempt_is_404_everywhere(app, client, user, bank):
@@ -502,14 +592,11 @@ def test_a_question_number_out_of_range_is_404(app, client, user, bank):
     assert client.get(f"/attempts/{attempt.id}/questions/0").status_code == 404
 
 
-def test_the_csrf_token_outlives_a_two_hour_interview(app, client, user, bank, monkeypatch):
-    import time
-
+def test_the_csrf_token_outlives_a_two_hour_interview(app, client, user, bank, clock):
     start(client, count=1, minutes=120)
     attempt = only_attempt(app)
     token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
-    real = time.time
-    monkeypatch.setattr(time, "time", lambda: real() + 119 * 60)  # the token's clock, at minute 119
+    clock.shift(119 * 60)
     reply = client.post(
         f"/attempts/{attempt.id}/answers/1",
         json={"text": "still saving", "revision": 0},
@@ -517,3 +604,174 @@ def test_the_csrf_token_outlives_a_two_hour_interview(app, client, user, bank, m
     )
     assert reply.status_code == 200
     assert answers_of(app, attempt.id)[0].text == "still saving"
+
+
+# --- the remaining paths of taking an interview ---------------------------------------------------
+
+
+def test_resume_opens_the_first_question_without_an_answer(app, client, user, bank):
+    start(client, count=2)
+    attempt = only_attempt(app)
+    assert client.get(f"/attempts/{attempt.id}/resume").headers["Location"] == f"/attempts/{attempt.id}/questions/1"
+    autosave(client, attempt.id, 1, "first", 0)
+    assert client.get(f"/attempts/{attempt.id}/resume").headers["Location"] == f"/attempts/{attempt.id}/questions/2"
+    autosave(client, attempt.id, 2, "second", 0)
+    assert client.get(f"/attempts/{attempt.id}/resume").headers["Location"] == f"/attempts/{attempt.id}/questions/1"
+
+
+def test_the_plain_form_goes_to_the_question_a_button_names(app, client, user, bank):
+    start(client, count=2)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+
+    def post(action: str, revision: int):
+        return client.post(
+            f"/attempts/{attempt.id}/questions/1",
+            data={"text": f"via {action}", "revision": revision, "action": action, "csrf_token": token},
+        )
+
+    assert post("goto-2", 0).headers["Location"] == f"/attempts/{attempt.id}/questions/2"
+    stay = post("goto-9", 1)  # no such question: stay, saved
+    assert stay.headers["Location"] == f"/attempts/{attempt.id}/questions/1"
+    assert "Saved." in client.get(stay.headers["Location"]).get_data(as_text=True)
+    assert answers_of(app, attempt.id)[0].text == "via goto-9"
+
+
+def test_a_damaged_form_is_refused_and_changes_nothing(app, client, user, bank):
+    start(client)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    response = client.post(
+        f"/attempts/{attempt.id}/questions/1",
+        data={"text": "typed", "revision": "not a number", "action": "next", "csrf_token": token},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This page&#39;s form was damaged" in page
+    assert "typed</textarea>" in page  # the text comes back to be saved again
+    assert answers_of(app, attempt.id)[0].revision == 0
+
+
+def test_a_form_posted_after_the_grace_window_keeps_its_text_as_late(app, client, user, bank, clock):
+    start(client)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    clock.shift(5 * 60 + 61)
+    response = client.post(
+        f"/attempts/{attempt.id}/questions/1",
+        data={"text": "sent long after the bell", "revision": 0, "action": "next", "csrf_token": token},
+    )
+    assert response.headers["Location"] == f"/attempts/{attempt.id}"
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Time was up, so this text was kept as late" in review
+    assert "sent long after the bell" in review
+    answer = answers_of(app, attempt.id)[0]
+    assert (answer.text, answer.late_text) == ("", "sent long after the bell")
+
+
+def test_resending_the_saved_text_after_the_end_adds_no_late_text(app, client, user, bank, clock):
+    start(client)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "final words", 0)
+    clock.shift(5 * 60 + 61)
+    reply = autosave(client, attempt.id, 1, "final words", 1)
+    assert (reply.json["status"], reply.json["kept_late"]) == ("late", False)
+    assert answers_of(app, attempt.id)[0].late_text is None
+
+
+def test_the_submit_page_after_the_deadline_sends_to_the_review(app, client, user, bank, clock):
+    start(client)
+    attempt = only_attempt(app)
+    clock.shift(5 * 60)
+    assert client.get(f"/attempts/{attempt.id}/submit").headers["Location"] == f"/attempts/{attempt.id}"
+    assert only_attempt(app).state == AttemptState.TIMED_OUT
+
+
+def test_resuming_a_closed_attempt_shows_its_review(app, client, user, bank):
+    start(client, count=1)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/submit")
+    client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
+    assert client.get(f"/attempts/{attempt.id}/resume").headers["Location"] == f"/attempts/{attempt.id}"
+
+
+def test_submitting_twice_closes_once_and_says_so_once(app, client, user, bank):
+    start(client, count=1)
+    attempt = only_attempt(app)
+    token = csrf_token(client, f"/attempts/{attempt.id}/submit")
+    first = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token}, follow_redirects=True)
+    assert "Interview submitted." in first.get_data(as_text=True)
+    closed_at = only_attempt(app).closed_at
+    second = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token}, follow_redirects=True)
+    assert "Interview submitted." not in second.get_data(as_text=True)
+    assert only_attempt(app).closed_at == closed_at
+
+
+def test_an_attempt_left_past_its_grace_window_is_closed_by_the_home_page(app, client, user, bank, clock):
+    start(client)
+    clock.shift(5 * 60 + 61)
+    home = client.get("/").get_data(as_text=True)
+    assert "You have an interview in progress" not in home
+    assert only_attempt(app).state == AttemptState.TIMED_OUT
+    assert client.get("/attempts/new").status_code == 200  # free to start another
+
+
+def test_a_save_racing_a_submit_from_another_tab_is_kept_as_late_text(app, user, bank):
+    now = datetime.now(UTC)
+    with app.app_context():
+        attempt = interviews.start_attempt(user.id, None, 1, 5, now, 60)
+        stale = attempt.answers[0]
+        assert attempt.is_open  # this request read the attempt open...
+        with app.app_context():  # ...then another tab submitted it
+            other = db.session.get(Attempt, attempt.id)
+            assert interviews.submit_attempt(other, now, 60)
+        result = interviews.save_answer(stale, "typed as the other tab submitted", 0, now, 60)
+        assert (result.status, result.kept_late) == ("late", True)
+        attempt_id = attempt.id
+    answer = answers_of(app, attempt_id)[0]
+    assert (answer.text, answer.late_text) == ("", "typed as the other tab submitted")
+
+
+def test_resending_unchanged_text_while_another_tab_submits_is_late_and_adds_nothing(app, user, bank):
+    now = datetime.now(UTC)
+    with app.app_context():
+        attempt = interviews.start_attempt(user.id, None, 1, 5, now, 60)
+        interviews.save_answer(attempt.answers[0], "kept words", 0, now, 60)
+        stale = attempt.answers[0]
+        assert attempt.is_open and stale.text == "kept words"
+        with app.app_context():
+            assert interviews.submit_attempt(db.session.get(Attempt, attempt.id), now, 60)
+        result = interviews.save_answer(stale, "kept words", 1, now, 60, seconds=5)
+        assert (result.status, result.text, result.kept_late) == ("late", "kept words", False)
+        attempt_id = attempt.id
+    answer = answers_of(app, attempt_id)[0]
+    assert (answer.text, answer.late_text) == ("kept words", None)
+
+
+def test_two_starts_racing_leave_one_open_attempt(app, user, bank, monkeypatch):
+    """The database's rule holds when both requests passed the check before either inserted."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        first = interviews.start_attempt(user.id, None, 1, 5, now, 60)
+        monkeypatch.setattr(interviews, "_refuse_if_in_progress", lambda *_args: None)
+        with pytest.raises(interviews.AttemptInProgress) as refused:
+            interviews.start_attempt(user.id, None, 1, 5, now, 60)
+        assert refused.value.attempt_id == first.id
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
+
+
+def test_practice_refuses_a_bad_count_an_interview_in_progress_and_an_empty_bank(app, client, user):
+    token = csrf_token(client, "/progress")
+    bad = client.post("/attempts/practice", data={"question_count": 0, "csrf_token": token})
+    assert bad.headers["Location"] == "/progress"
+    assert "Choose 1 to 20 questions." in client.get("/progress").get_data(as_text=True)
+    empty = client.post("/attempts/practice", data={"question_count": 3, "csrf_token": token})
+    assert empty.headers["Location"] == "/"
+    assert "nothing to practise yet" in client.get("/").get_data(as_text=True)
+    add_bank(app)
+    start(client, count=1)
+    attempt = only_attempt(app)
+    busy = client.post("/attempts/practice", data={"question_count": 3, "csrf_token": token})
+    assert busy.headers["Location"] == f"/attempts/{attempt.id}/resume"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1

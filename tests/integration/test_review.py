@@ -89,7 +89,10 @@ def test_an_open_attempt_has_no_review_yet(app, client, user, bank):
     with app.app_context():
         attempt_id = interviews.start_attempt(user.id, None, 1, 5, datetime.now(UTC), 60).id
     assert client.get(f"/attempts/{attempt_id}").headers["Location"] == f"/attempts/{attempt_id}/resume"
-    assert rate(client, attempt_id, 1, 3).status_code in (302, 409)
+    assert rate(client, attempt_id, 1, 3).headers["Location"] == f"/attempts/{attempt_id}/resume"
+    refused = rate(client, attempt_id, 1, 3, json_reply=True)
+    assert refused.status_code == 409
+    assert refused.json == {"error": "Rate your answers after submitting the interview."}
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Rating.id))) == 0
 
@@ -309,3 +312,29 @@ def test_the_answers_address_of_an_attempt_leads_to_its_pages(app, client, user,
     other = app.test_client()
     AuthActions(other).register(email="eve@example.com")
     assert other.get(f"/attempts/{attempt_id}/answers/").status_code == 404
+
+
+def test_rating_a_question_the_attempt_does_not_have_is_404(app, client, user, bank):
+    attempt_id = finished_attempt(app, user.id, [GOOD])
+    assert rate(client, attempt_id, 2, 3).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Rating.id))) == 0
+
+
+def test_a_bad_rating_from_the_plain_form_comes_back_with_its_message(app, client, user, bank):
+    attempt_id = finished_attempt(app, user.id, [GOOD])
+    response = rate(client, attempt_id, 1, "9")
+    assert response.headers["Location"] == f"/attempts/{attempt_id}#q1"
+    assert "Not a valid choice" in client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+
+
+def test_an_open_attempt_has_no_markdown_export(app, client, user, bank):
+    with app.app_context():
+        attempt_id = interviews.start_attempt(user.id, None, 1, 5, datetime.now(UTC), 60).id
+    assert client.get(f"/attempts/{attempt_id}/export.md").status_code == 404
+
+
+def test_the_markdown_export_keeps_late_text_apart(app, client, user, bank):
+    attempt_id = finished_attempt(app, user.id, [GOOD], late="Arrived after the bell.")
+    text = client.get(f"/attempts/{attempt_id}/export.md").get_data(as_text=True)
+    assert "### Arrived late (not scored)\n\n> Arrived after the bell." in text

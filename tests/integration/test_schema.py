@@ -74,3 +74,14 @@ def test_editing_or_deleting_a_question_leaves_past_attempts_as_they_were(app):
         [answer] = db.session.get(Attempt, attempt_id).answers
         assert (answer.prompt, answer.reference_answer) == ("Original prompt?", "Original answer.")
         assert answer.question_id is None
+
+
+def test_a_naive_datetime_is_refused_rather_than_guessed(app):
+    import pytest
+
+    with app.app_context():
+        attempt, _ = make_attempt(datetime.now(UTC))
+        attempt.closed_at = datetime(2026, 3, 1, 12, 0)  # no time zone
+        with pytest.raises(sa.exc.StatementError, match="naive datetime"):
+            db.session.commit()
+        db.session.rollback()

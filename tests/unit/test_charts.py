@@ -24,6 +24,12 @@ def test_points_fall_inside_the_frame_with_0_at_the_bottom_and_100_at_the_top():
     assert len({(line.dash, line.marker) for line in chart.lines}) == 2
 
 
+def test_a_series_without_points_draws_no_line_but_keeps_the_others_styles():
+    chart = line_chart({"All": [(T0, 0.2), (T0 + timedelta(days=1), 0.4)], "Empty": [], "Search": [(T0, 0.5)]})
+    assert [line.name for line in chart.lines] == ["All", "Search"]
+    assert chart.lines[1].style == 2
+
+
 def test_a_single_point_is_centred():
     [line] = line_chart({"All": [(T0, 0.4)]}).lines
     assert line.markers[0].x == (44 + WIDTH - 16) / 2

@@ -68,3 +68,15 @@ def test_practice_order_is_lapsed_then_overdue_then_new_then_later():
     }
     assert [practice_group(schedules[i], now) for i in range(1, 7)] == [OVERDUE, NEW, LATER, LAPSED, OVERDUE, LAPSED]
     assert practice_order(schedules, now) == [6, 4, 1, 5, 2, 3]
+
+
+def test_hard_lowers_ease_and_grows_the_interval_a_little():
+    state = schedule([Recall(days(0), Grade.GOOD), Recall(days(1), Grade.GOOD), Recall(days(4), Grade.HARD)])
+    assert (state.ease, state.interval_days, state.lapses) == (2.35, 3.6, 0)
+
+
+def test_nothing_is_overdue_before_its_due_date():
+    state = schedule([Recall(days(0), Grade.EASY)])  # due on day 4
+    assert state.overdue_ratio(days(3)) == 0.0
+    assert NEVER_SEEN.overdue_ratio(days(3)) == 0.0
+    assert state.overdue_ratio(days(12)) == 2.0

@@ -214,6 +214,8 @@
       setState(data.error || "This answer could not be saved.", "error");
     } else if (status === 404) {
       setState("This interview no longer exists.", "error");
+    } else if (status === 503 && data.error) {
+      offline(data.error + " Retrying…"); // the server is up but cannot save just now
     } else {
       offline();
     }
@@ -223,15 +225,15 @@
     // The server closed the interview: what it received is kept as late text.
     closed = true;
     savedText = sent.text;
-    if (textarea.value !== sent.text) keepDraft(); else dropDraft();
+    if (textarea.value !== sent.text || data.held === false) keepDraft(); else dropDraft();
     setState("Time is up. Your last text was kept as late; opening the review…", "late");
     leaving = true;
     setTimeout(function () { window.location.assign(data.review_url || reviewUrl); }, 1500);
   }
 
-  function offline() {
+  function offline(message) {
     keepDraft();
-    setState("Offline — retrying", "offline");
+    setState(message || "Offline — retrying", "offline");
     clearTimeout(retryTimer);
     retryTimer = setTimeout(save, backoff);
     backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
