@@ -11,7 +11,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from .question_files import CategoryData, Parsed, Problem, QuestionData
+from .question_files import CategoryData, Parsed, Problem, QuestionData, free_slug
+from .question_files.data import QUESTION_SLUG_MAX
 
 FIELDS = ("prompt", "answer", "key_points", "difficulty", "tags")
 
@@ -174,7 +175,7 @@ def plan_for_set(parsed: Parsed, questions: list[Stored]) -> ImportPlan:
             if candidate is not None and candidate.id not in mentioned:
                 stored = candidate
         if stored is None or stored.id in mentioned:
-            question.slug = _free_slug(question.slug, taken)
+            question.slug = free_slug(question.slug, taken, QUESTION_SLUG_MAX)
             taken.add(question.slug)
             plan.questions.append(QuestionChange("added", question, ""))
             continue
@@ -188,12 +189,3 @@ def plan_for_set(parsed: Parsed, questions: list[Stored]) -> ImportPlan:
 
 def _wording(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def _free_slug(slug: str, taken: set[str]) -> str:
-    if slug not in taken:
-        return slug
-    n = 2
-    while f"{slug[:110]}-{n}" in taken:
-        n += 1
-    return f"{slug[:110]}-{n}"

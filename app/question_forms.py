@@ -28,7 +28,7 @@ from .question_files.data import (
     TAG_MAX,
 )
 from .scoring import derive_key_points
-from .services.authoring import QuestionFields
+from .services.authoring import QuestionFields, fields_of
 
 
 def tidy(value: object) -> object:
@@ -41,6 +41,14 @@ def tidy(value: object) -> object:
 
 def _length(limit: int, what: str) -> Length:
     return Length(max=limit, message=f"{what} has at most {limit:,} characters (line breaks count as one).")
+
+
+def _check_items(items: list[str], most: int, longest: int, what: str) -> None:
+    if len(items) > most:
+        raise ValidationError(f"Give at most {most} {what}s (you gave {len(items)}).")
+    for item in items:
+        if len(item) > longest:
+            raise ValidationError(f"A {what} has at most {longest} characters: {item[:40]}…")
 
 
 class QuestionForm(FlaskForm):
@@ -70,20 +78,10 @@ class QuestionForm(FlaskForm):
     tags = StringField("Tags", filters=[tidy], description="Separated by commas, for example: ann, retrieval.")
 
     def validate_key_points(self, field) -> None:
-        points = self.points()
-        if len(points) > MAX_KEY_POINTS:
-            raise ValidationError(f"Give at most {MAX_KEY_POINTS} key points (you gave {len(points)}).")
-        for point in points:
-            if len(point) > KEY_POINT_MAX:
-                raise ValidationError(f"A key point has at most {KEY_POINT_MAX} characters: {point[:40]}…")
+        _check_items(self.points(), MAX_KEY_POINTS, KEY_POINT_MAX, "key point")
 
     def validate_tags(self, field) -> None:
-        tags = self.tag_list()
-        if len(tags) > MAX_TAGS:
-            raise ValidationError(f"Give at most {MAX_TAGS} tags (you gave {len(tags)}).")
-        for tag in tags:
-            if len(tag) > TAG_MAX:
-                raise ValidationError(f"A tag has at most {TAG_MAX} characters: {tag[:40]}…")
+        _check_items(self.tag_list(), MAX_TAGS, TAG_MAX, "tag")
 
     def points(self) -> list[str]:
         lines = [re.sub(r"^\s*[-*•]\s+", "", line).strip() for line in (self.key_points.data or "").split("\n")]
@@ -197,7 +195,4 @@ def preview_of(category: str, fields: QuestionFields) -> Preview:
 
 
 def stored_preview(question) -> Preview:
-    fields = QuestionFields(
-        question.prompt, question.reference_answer, list(question.key_points), question.difficulty, list(question.tags)
-    )
-    return preview_of(question.category.name, fields)
+    return preview_of(question.category.name, fields_of(question))

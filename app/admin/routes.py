@@ -6,21 +6,19 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
 from .. import clock
 from ..attempts.forms import ConfirmForm
 from ..extensions import csrf
-from ..importing import chosen_format, open_import_request, submitted_text
+from ..importing import import_page
 from ..models import Category, Question
 from ..numbers import id_arg, page_arg
-from ..question_files import FORMATS, MAX_FILE_BYTES
+from ..question_files import FORMATS
 from ..question_forms import (
     BankQuestionForm,
     CategoryForm,
     DeleteCategoryForm,
-    ImportForm,
     MoveForm,
     Preview,
     SearchForm,
@@ -82,7 +80,7 @@ def edit_category(category_id: int):
     form = CategoryForm(obj=category)
     del form.slug
     if form.validate_on_submit():
-        bank.update_category(category, form.name.data, form.description.data or "")
+        authoring.update_category(category, form.name.data, form.description.data or "")
         flash("Saved the category.", "success")
         return redirect(url_for(".index", _anchor=f"category-{category.id}"))
     return render_template("admin/category_form.html", form=form, category=category)
@@ -245,47 +243,16 @@ def restore_question(question_id: int):
 @bp.route("/import", methods=["GET", "POST"])
 def import_questions():
     """Paste or upload; a dry run first; nothing is written until it is confirmed."""
-    back = url_for(".index")
-    try:
-        open_import_request()
-        form = ImportForm()
-        submitted = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        form = ImportForm(formdata=None)
-        form.file.errors = [f"That is more than an import takes: files and texts up to {MAX_FILE_BYTES:,} bytes."]
-        return render_template(
-            "authoring/import.html", form=form, target="the shared bank", back=back, show_category=True
-        ), 413
-    if submitted:
-        text, filename, problem = submitted_text(form)
-        if problem:
-            form.file.errors.append(problem)
-        elif not text.strip():
-            form.text.errors.append("Paste some questions, or choose a file.")
-        else:
-            fmt = chosen_format(form, text, filename)
-            category_name = form.category.data or None
-            if request.form.get("action") == "confirm":
-                try:
-                    plan = bank.run_import(text, fmt, form.fingerprint.data or "", clock.now(), category_name)
-                except authoring.PlanChanged as exc:
-                    flash(str(exc), "error")
-                else:
-                    flash(f"Imported into the shared bank: {plan.summary()}.", "success")
-                    return redirect(url_for(".index"))
-            plan = bank.plan_import(text, fmt, category_name)
-            form.text.data, form.format.data, form.fingerprint.data = text, fmt, plan.fingerprint()
-            return render_template(
-                "authoring/dry_run.html",
-                fmt_label=FORMATS[fmt][0],
-                form=form,
-                plan=plan,
-                fmt=fmt,
-                target="the shared bank",
-                back=back,
-                show_category=True,
-            ), 422 if plan.problems else 200
-    return render_template("authoring/import.html", form=form, target="the shared bank", back=back, show_category=True)
+    return import_page(
+        into="the shared bank",
+        target="the shared bank",
+        back=url_for(".index"),
+        show_category=True,
+        plan=bank.plan_import,
+        write=lambda text, fmt, fingerprint, category_name: bank.run_import(
+            text, fmt, fingerprint, clock.now(), category_name
+        ),
+    )
 
 
 @bp.route("/export.<fmt>")

@@ -24,6 +24,7 @@ from .data import (
     Parsed,
     Problem,
     QuestionData,
+    free_slug,
     slugify,
 )
 from .markdown_file import read_markdown, write_markdown
@@ -42,6 +43,7 @@ __all__ = [
     "decode",
     "detect_format",
     "dump",
+    "free_slug",
     "parse",
     "read",
     "read_file",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ..choices import Difficulty
@@ -103,6 +104,18 @@ def slugify(text: str, limit: int = CATEGORY_SLUG_MAX) -> str:
             break
         slug = f"{slug}-{word}" if slug else word
     return slug or "untitled"
+
+
+def free_slug(slug: str, taken: Collection[str], limit: int) -> str:
+    """`slug` when it is not taken, else the first of `slug-2`, `slug-3`… that is not, cut to stay
+    within `limit` characters. (Every candidate starts with `slug[:limit - 4]`.)"""
+    if slug not in taken:
+        return slug
+    base = slug[: limit - 4].rstrip("-")
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
 
 
 def check_text(parsed: Parsed, line: int | None, what: str, value: str, limit: int) -> str:

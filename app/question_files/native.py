@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import tomli_w
@@ -29,9 +29,9 @@ LineOf = Callable[[object], int | None]
 # --- nesting, checked before a parser can recurse -----------------------------------------------
 
 
-def _json_nesting(text: str) -> tuple[int, int] | None:
-    """(line, depth) where arrays and objects first nest deeper than allowed, else None."""
-    depth, line, in_string, escaped = 0, 1, False, False
+def _json_brackets(text: str) -> Iterator[tuple[int, str]]:
+    """Each bracket and brace of a JSON text that is not inside a string, with its line."""
+    line, in_string, escaped = 1, False, False
     for char in text:
         if char == "\n":
             line += 1
@@ -44,12 +44,17 @@ def _json_nesting(text: str) -> tuple[int, int] | None:
                 in_string = False
         elif char == '"':
             in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                return line, depth
-        elif char in "]}":
-            depth -= 1
+        elif char in "[]{}":
+            yield line, char
+
+
+def _json_nesting(text: str) -> tuple[int, int] | None:
+    """(line, depth) where arrays and objects first nest deeper than allowed, else None."""
+    depth = 0
+    for line, char in _json_brackets(text):
+        depth += 1 if char in "[{" else -1
+        if depth > MAX_NESTING:
+            return line, depth
     return None
 
 
@@ -166,20 +171,8 @@ def _json_object_lines(text: str) -> list[int]:
     """The line where each JSON object starts, in the order the parser finishes them."""
     finished: list[int] = []
     stack: list[int] = []
-    line, in_string, escaped = 1, False, False
-    for char in text:
-        if char == "\n":
-            line += 1
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == "{":
+    for line, char in _json_brackets(text):
+        if char == "{":
             stack.append(line)
         elif char == "}" and stack:
             finished.append(stack.pop())

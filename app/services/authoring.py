@@ -3,6 +3,7 @@ delete (or archive, when attempts used the question), and importing with a plan 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..import_plan import ImportPlan, Stored
 from ..models import Answer, Category, Question
-from ..question_files import CategoryData, QuestionData, slugify
+from ..question_files import CategoryData, QuestionData, free_slug, slugify
 from ..question_files.data import MAX_QUESTIONS, QUESTION_SLUG_MAX
 
 
@@ -37,6 +38,36 @@ class QuestionFields:
     tags: list[str]
 
 
+def _categories_of(owner_id: int | None) -> sa.ColumnElement[bool]:
+    """The shared bank's categories (no owner), or one user's own sets."""
+    return Category.owner_id.is_(None) if owner_id is None else Category.owner_id == owner_id
+
+
+def _last_category_position(owner_id: int | None) -> int:
+    return db.session.scalar(sa.select(sa.func.max(Category.position)).where(_categories_of(owner_id))) or 0
+
+
+def add_category(owner_id: int | None, slug: str, name: str, description: str) -> Category:
+    """A category of the shared bank (no owner) or a user's own set, placed last."""
+    category = Category(
+        owner_id=owner_id,
+        slug=slug,
+        name=name,
+        description=description,
+        position=_last_category_position(owner_id) + 1,
+    )
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+def update_category(category: Category, name: str, description: str) -> None:
+    """Rename or describe a category or a set. Its slug stays: files refer to it."""
+    category.name = name
+    category.description = description
+    db.session.commit()
+
+
 def _apply(question: Question, fields: QuestionFields) -> None:
     question.prompt = fields.prompt
     question.reference_answer = fields.answer
@@ -45,20 +76,35 @@ def _apply(question: Question, fields: QuestionFields) -> None:
     question.tags = list(fields.tags)
 
 
-def _free_slug(category: Category, base: str) -> str:
-    """A slug not yet used in `category` (or, for the shared bank, anywhere in the bank)."""
-    base = base[: QUESTION_SLUG_MAX - 4] or "question"
+def fields_of(question: Question) -> QuestionFields:
+    return QuestionFields(
+        question.prompt, question.reference_answer, list(question.key_points), question.difficulty, list(question.tags)
+    )
+
+
+def new_question(
+    category_id: int, owner_id: int | None, slug: str, position: int, fields: QuestionFields, now: datetime
+) -> Question:
+    """A question with these fields, added to the session (not yet committed)."""
+    question = Question(
+        category_id=category_id, owner_id=owner_id, slug=slug, position=position, created_at=now, updated_at=now
+    )
+    _apply(question, fields)
+    db.session.add(question)
+    return question
+
+
+def _free_slug(category: Category, slug: str) -> str:
+    """`slug`, or one made from it, not yet used in `category` (or, for the shared bank, anywhere
+    in the bank)."""
     scope = Question.owner_id.is_(None) if category.owner_id is None else Question.category_id == category.id
-    taken = set(db.session.scalars(sa.select(Question.slug).where(scope, Question.slug.like(f"{base}%"))))
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    prefix = slug[: QUESTION_SLUG_MAX - 4]  # slugs are letters, digits and dashes: no LIKE wildcards
+    taken = set(db.session.scalars(sa.select(Question.slug).where(scope, Question.slug.like(f"{prefix}%"))))
+    return free_slug(slug, taken, QUESTION_SLUG_MAX)
 
 
-def _next_position(category_id: int) -> int:
+def last_position(category_id: int) -> int:
+    """The highest position of a question in the category; -1 when it has none."""
     last = db.session.scalar(sa.select(sa.func.max(Question.position)).where(Question.category_id == category_id))
     return -1 if last is None else last
 
@@ -70,16 +116,14 @@ def question_count(category_id: int) -> int:
 def create_question(category: Category, fields: QuestionFields, now: datetime) -> Question:
     if question_count(category.id) >= MAX_QUESTIONS:
         raise AuthoringError(f"A category or set holds at most {MAX_QUESTIONS} questions.")
-    question = Question(
-        category_id=category.id,
-        owner_id=category.owner_id,
-        slug=_free_slug(category, slugify(fields.prompt, QUESTION_SLUG_MAX)),
-        position=_next_position(category.id) + 1,
-        created_at=now,
-        updated_at=now,
+    question = new_question(
+        category.id,
+        category.owner_id,
+        _free_slug(category, slugify(fields.prompt, QUESTION_SLUG_MAX)),
+        last_position(category.id) + 1,
+        fields,
+        now,
     )
-    _apply(question, fields)
-    db.session.add(question)
     db.session.commit()
     return question
 
@@ -93,7 +137,7 @@ def update_question(
         if category.owner_id != question.owner_id:
             raise AuthoringError("A question can move only between categories of the same bank.")
         question.category_id = category.id
-        question.position = _next_position(category.id) + 1
+        question.position = last_position(category.id) + 1
     if db.session.is_modified(question):
         question.updated_at = now
     db.session.commit()
@@ -122,24 +166,27 @@ def restore_question(question: Question, now: datetime) -> None:
     db.session.commit()
 
 
-def move_question(question: Question, step: int) -> bool:
-    """Swap the question with its neighbour above (step -1) or below (+1). False at an end."""
-    siblings = list(
-        db.session.scalars(
-            sa.select(Question)
-            .where(Question.category_id == question.category_id)
-            .order_by(Question.position, Question.id)
-        )
-    )
-    index = siblings.index(question)
+def move_among(siblings: Sequence[Category] | Sequence[Question], item: Category | Question, step: int) -> bool:
+    """Swap `item` with its neighbour among `siblings` (in their order) above (step -1) or below
+    (+1), and number them all again. False, and nothing changed, at an end."""
+    ordered: list[Category | Question] = list(siblings)
+    index = ordered.index(item)
     target = index + step
-    if not 0 <= target < len(siblings):
+    if not 0 <= target < len(ordered):
         return False
-    siblings[index], siblings[target] = siblings[target], siblings[index]
-    for position, sibling in enumerate(siblings):
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, sibling in enumerate(ordered):
         sibling.position = position
     db.session.commit()
     return True
+
+
+def move_question(question: Question, step: int) -> bool:
+    """Swap the question with its neighbour above (step -1) or below (+1). False at an end."""
+    siblings = db.session.scalars(
+        sa.select(Question).where(Question.category_id == question.category_id).order_by(Question.position, Question.id)
+    ).all()
+    return move_among(siblings, question, step)
 
 
 def stored(question: Question, category: Category | None = None) -> Stored:
@@ -183,9 +230,7 @@ def write_plan(plan: ImportPlan, categories: dict[str, Category], now: datetime,
     if plan.problems:
         raise AuthoringError("A file with problems cannot be imported.")
     try:
-        next_position = (
-            db.session.scalar(sa.select(sa.func.max(Category.position)).where(Category.owner_id.is_(None))) or 0
-        ) + 1
+        next_position = _last_category_position(owner_id) + 1
         for category_change in plan.categories:
             category = categories.get(category_change.data.slug)
             if category is None:
@@ -207,21 +252,12 @@ def write_plan(plan: ImportPlan, categories: dict[str, Category], now: datetime,
         for change in plan.questions:
             category = categories[change.category_slug]
             if category.id not in positions:
-                positions[category.id] = _next_position(category.id) + 1
+                positions[category.id] = last_position(category.id) + 1
             item = change.question
             fields = QuestionFields(item.prompt, item.answer, item.key_points, item.difficulty, item.tags)
             if change.kind == "added":
-                question = Question(
-                    category_id=category.id,
-                    owner_id=owner_id,
-                    slug=item.slug,
-                    position=positions[category.id],
-                    created_at=now,
-                    updated_at=now,
-                )
+                new_question(category.id, owner_id, item.slug, positions[category.id], fields, now)
                 positions[category.id] += 1
-                _apply(question, fields)
-                db.session.add(question)
             elif change.kind == "changed":
                 question = by_id[change.stored_id]  # type: ignore[index]
                 _apply(question, fields)

@@ -83,30 +83,12 @@ def create_category(name: str, slug: str | None, description: str) -> Category:
     slug = slug or slugify(name)
     if slug_taken(slug):
         raise BankError(f"The slug {slug!r} is taken by another category.")
-    last = db.session.scalar(sa.select(sa.func.max(Category.position)).where(SHARED))
-    category = Category(slug=slug, name=name, description=description, position=(last or 0) + 1)
-    db.session.add(category)
-    db.session.commit()
-    return category
-
-
-def update_category(category: Category, name: str, description: str) -> None:
-    category.name = name
-    category.description = description
-    db.session.commit()
+    return authoring.add_category(None, slug, name, description)
 
 
 def move_category(category: Category, step: int) -> bool:
-    siblings = list(db.session.scalars(sa.select(Category).where(SHARED).order_by(Category.position, Category.id)))
-    index = siblings.index(category)
-    target = index + step
-    if not 0 <= target < len(siblings):
-        return False
-    siblings[index], siblings[target] = siblings[target], siblings[index]
-    for position, sibling in enumerate(siblings):
-        sibling.position = position
-    db.session.commit()
-    return True
+    siblings = db.session.scalars(sa.select(Category).where(SHARED).order_by(Category.position, Category.id)).all()
+    return authoring.move_among(siblings, category, step)
 
 
 def delete_category(category: Category, move_to: Category | None) -> int:
@@ -118,7 +100,7 @@ def delete_category(category: Category, move_to: Category | None) -> int:
     if move_to is not None and move_to.id == category.id:
         raise BankError("Choose another category to move the questions to.")
     if questions and move_to is not None:
-        start = authoring._next_position(move_to.id) + 1
+        start = authoring.last_position(move_to.id) + 1
         for offset, question in enumerate(questions):
             question.category_id = move_to.id
             question.position = start + offset

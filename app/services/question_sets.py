@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..import_plan import ImportPlan, plan_for_set
 from ..models import Category, Question
-from ..question_files import Problem, dump, read, slugify
+from ..question_files import Problem, dump, free_slug, read, slugify
 from ..question_files.data import CATEGORY_SLUG_MAX
 from . import authoring
 
@@ -47,35 +47,15 @@ def question_of(user_id: int, set_id: int, question_id: int) -> Question | None:
 
 
 def _free_slug(user_id: int, name: str) -> str:
-    base = slugify(name, CATEGORY_SLUG_MAX - 4)
     taken = set(db.session.scalars(sa.select(Category.slug).where(Category.owner_id == user_id)))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return free_slug(slugify(name, CATEGORY_SLUG_MAX), taken, CATEGORY_SLUG_MAX)
 
 
 def create_set(user_id: int, name: str, description: str) -> Category:
     count = db.session.scalar(sa.select(sa.func.count(Category.id)).where(Category.owner_id == user_id)) or 0
     if count >= MAX_SETS:
         raise authoring.AuthoringError(f"You have {count} sets, the most one account may keep. Delete one first.")
-    last = db.session.scalar(sa.select(sa.func.max(Category.position)).where(Category.owner_id == user_id))
-    category = Category(
-        owner_id=user_id,
-        slug=_free_slug(user_id, name),
-        name=name,
-        description=description,
-        position=(last or 0) + 1,
-    )
-    db.session.add(category)
-    db.session.commit()
-    return category
-
-
-def update_set(category: Category, name: str, description: str) -> None:
-    category.name = name
-    category.description = description
-    db.session.commit()
+    return authoring.add_category(user_id, _free_slug(user_id, name), name, description)
 
 
 def delete_set(category: Category) -> None:
@@ -111,21 +91,7 @@ def copy_set(source: Category, user_id: int, now: datetime) -> Category:
     """A copy of a shared set (its questions in use, not archived ones) among the user's own sets."""
     copy = create_set(user_id, source.name, source.description)
     for position, question in enumerate(q for q in source.questions if q.archived_at is None):
-        db.session.add(
-            Question(
-                category_id=copy.id,
-                owner_id=user_id,
-                slug=question.slug,
-                prompt=question.prompt,
-                reference_answer=question.reference_answer,
-                key_points=list(question.key_points),
-                difficulty=question.difficulty,
-                tags=list(question.tags),
-                position=position,
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        authoring.new_question(copy.id, user_id, question.slug, position, authoring.fields_of(question), now)
     db.session.commit()
     return copy
 

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import clock
 from ..attempts.forms import ConfirmForm
 from ..extensions import csrf
-from ..importing import chosen_format, open_import_request, submitted_text
+from ..importing import import_page
 from ..models import Category, Question
-from ..question_files import FORMATS, MAX_FILE_BYTES
+from ..question_files import FORMATS
 from ..question_forms import (
-    ImportForm,
     MoveForm,
     Preview,
     QuestionForm,
@@ -91,7 +89,7 @@ def edit(set_id: int):
     category = _own_set(set_id)
     form = SetForm(obj=category)
     if form.validate_on_submit():
-        question_sets.update_set(category, form.name.data, form.description.data or "")
+        authoring.update_category(category, form.name.data, form.description.data or "")
         flash("Saved the set.", "success")
         return _to_set(category)
     return render_template("sets/set_form.html", form=form, category=category)
@@ -208,62 +206,21 @@ def move_question(set_id: int, question_id: int):
 
 
 @bp.route("/sets/<int:set_id>/import", methods=["GET", "POST"])
-@csrf.exempt  # checked by open_import_request, once the size limit is raised
+@csrf.exempt  # checked by import_page, once the size limit is raised
 @login_required
 def import_questions(set_id: int):
-    """Paste or upload; a dry run first; nothing is written until it is confirmed."""
+    """Paste or upload; a dry run first; nothing is written until it is confirmed. A set takes
+    every question of a file, whatever category the file names."""
     category = _own_set(set_id, with_questions=True)
-    try:
-        open_import_request()
-        form = ImportForm()
-        submitted = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        form = ImportForm(formdata=None)
-        form.file.errors = [f"That is more than an import may send: files and texts up to {MAX_FILE_BYTES:,} bytes."]
-        return render_template(
-            "authoring/import.html",
-            form=form,
-            category=category,
-            target=category.name,
-            back=url_for(".show", set_id=set_id),
-            show_category=False,
-        ), 413
-    if submitted:
-        text, filename, problem = submitted_text(form)
-        if problem:
-            form.file.errors.append(problem)
-        elif not text.strip():
-            form.text.errors.append("Paste some questions, or choose a file.")
-        else:
-            fmt = chosen_format(form, text, filename)
-            if request.form.get("action") == "confirm":
-                try:
-                    plan = question_sets.run_import(category, text, fmt, form.fingerprint.data or "", clock.now())
-                except authoring.PlanChanged as exc:
-                    flash(str(exc), "error")
-                else:
-                    flash(f"Imported into “{category.name}”: {plan.summary()}.", "success")
-                    return _to_set(category)
-            plan = question_sets.plan_import(category, text, fmt)
-            form.text.data, form.format.data, form.fingerprint.data = text, fmt, plan.fingerprint()
-            return render_template(
-                "authoring/dry_run.html",
-                fmt_label=FORMATS[fmt][0],
-                form=form,
-                plan=plan,
-                fmt=fmt,
-                category=category,
-                target=category.name,
-                back=url_for(".show", set_id=set_id),
-                show_category=False,
-            ), 422 if plan.problems else 200
-    return render_template(
-        "authoring/import.html",
-        form=form,
-        category=category,
+    return import_page(
+        into=f"“{category.name}”",
         target=category.name,
         back=url_for(".show", set_id=set_id),
         show_category=False,
+        plan=lambda text, fmt, _category_name: question_sets.plan_import(category, text, fmt),
+        write=lambda text, fmt, fingerprint, _category_name: question_sets.run_import(
+            category, text, fmt, fingerprint, clock.now()
+        ),
     )
 
 

@@ -292,3 +292,15 @@ def test_numbers_in_admin_addresses_and_query_strings_stop_at_what_the_database_
     assert len(re.findall(r'/admin/questions/\d+">', html)) == 2
     assert admin.get("/admin/questions/new?category=²").status_code == 200
     assert admin.get("/admin/users/?page=²").status_code == 200
+
+
+def test_search_results_come_in_pages_that_keep_the_filters(app, admin):
+    add_bank(app, categories=2, per_category=15)
+    first = admin.get("/admin/questions/?category=1").get_data(as_text=True)
+    assert len(re.findall(r'/admin/questions/\d+">', first)) == 15 and "Page" not in first
+    everything = unescape(admin.get("/admin/questions/?difficulty=hard").get_data(as_text=True))
+    assert len(re.findall(r'/admin/questions/\d+">', everything)) == 25 and "Page 1 of 2" in everything
+    next_page = re.search(r'href="([^"]+)">Next<', everything).group(1)
+    assert "difficulty=hard" in next_page and "page=2" in next_page
+    second = admin.get(next_page).get_data(as_text=True)
+    assert len(re.findall(r'/admin/questions/\d+">', second)) == 5 and "Previous" in second

@@ -251,6 +251,17 @@ def test_a_pasted_seed_layout_is_a_dry_run_until_confirmed(app, client, user):
     assert 'data-testid="unchanged">10<' in again and "Nothing to import" in again
 
 
+def test_an_uploaded_file_with_windows_line_breaks_is_confirmed_as_its_dry_run_showed(app, client, user):
+    set_id = make_set(client)
+    crlf = TEN.replace("\n", "\r\n")
+    dry = import_text(client, set_id, crlf, filename="guide.txt").get_data(as_text=True)
+    assert 'data-testid="added">10<' in dry
+    # The confirmation sends the text back from the page's form, as a browser does (with CRLF).
+    confirm = import_text(client, set_id, crlf, action="confirm", fmt="plain", fingerprint=fingerprint_of(dry))
+    assert confirm.status_code == 302
+    assert [q[2] for q in questions_of(app, set_id)][:1] == ["Idea 1 is a thing. It matters for reason 1."]
+
+
 def test_a_confirmation_that_no_longer_matches_the_dry_run_writes_nothing(app, client, user):
     set_id = make_set(client)
     html = import_text(client, set_id, TEN).get_data(as_text=True)

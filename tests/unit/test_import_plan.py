@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.import_plan import Stored, StoredCategory, plan_for_bank, plan_for_set
-from app.question_files import FORMATS, Parsed, read
+from app.question_files import FORMATS, Parsed, free_slug, read
+from app.question_files.data import SLUG_RE
 
 STORED = [
     Stored(1, "ann", "What is ANN?", "Approximate.", ["approximate"], "easy", [], "search", "Search"),
@@ -94,3 +95,12 @@ def test_any_json_value_is_refused_with_problems_never_an_exception(body):
 
     parsed = read(json.dumps({"category": body, "questions": [body]}), "json")
     assert parsed.problems
+
+
+def test_a_free_slug_is_the_slug_or_the_next_numbered_one_within_the_limit():
+    assert free_slug("ann", {"hnsw"}, 120) == "ann"
+    assert free_slug("ann", {"ann", "ann-2"}, 120) == "ann-3"
+    long = "-".join(["word"] * 24)  # 119 characters
+    taken = {long, long[:116].rstrip("-") + "-2"}
+    found = free_slug(long, taken, 120)
+    assert found not in taken and len(found) <= 120 and SLUG_RE.match(found)
