@@ -9,8 +9,9 @@ from enum import StrEnum
 MINUTES_PER_QUESTION = 3
 MIN_MINUTES, MAX_MINUTES = 1, 120
 MIN_QUESTIONS, MAX_QUESTIONS = 1, 20
-# Screen readers are told when this many seconds are left.
-ANNOUNCE_AT_SECONDS = (300, 60)
+# The timer warns at 5 minutes and at 1 minute left, when the interview is long enough for
+# those marks to mean something.
+WARNING_SECONDS, URGENT_SECONDS = 300, 60
 
 
 class SaveWindow(StrEnum):
@@ -22,6 +23,15 @@ class SaveWindow(StrEnum):
 def default_minutes(question_count: int) -> int:
     """A sensible time limit for a number of questions, within the allowed range."""
     return max(MIN_MINUTES, min(MAX_MINUTES, question_count * MINUTES_PER_QUESTION))
+
+
+def warning_marks(limit_seconds: int) -> tuple[int, int]:
+    """Seconds left at which the timer changes (in colour and in words) and screen readers are told:
+    (warning, urgent). 5 minutes and 1 minute; a short interview uses half its time for the warning
+    and a third of that for the last call, so a 1-minute interview is not urgent from the start."""
+    warning = WARNING_SECONDS if limit_seconds > WARNING_SECONDS else max(2, limit_seconds // 2)
+    urgent = URGENT_SECONDS if warning > URGENT_SECONDS else max(1, warning // 3)
+    return warning, urgent
 
 
 def deadline_for(started_at: datetime, minutes: int) -> datetime:

@@ -12,7 +12,7 @@ from flask_login import login_required
 from .. import clock
 from ..models import Attempt
 from ..services import interviews
-from ..timing import ANNOUNCE_AT_SECONDS, remaining_seconds
+from ..timing import remaining_seconds, warning_marks
 from .blueprint import bp, closed_by_the_clock, first_unanswered, grace, own_attempt, to_review
 from .forms import AnswerForm, ConfirmForm
 
@@ -52,7 +52,7 @@ def _render_question(
             form=form,
             confirm_form=ConfirmForm(),
             remaining=remaining_seconds(attempt.deadline, clock.now()),
-            announce_at=ANNOUNCE_AT_SECONDS,
+            marks=warning_marks(attempt.time_limit_seconds),
             conflict_text=conflict_text,
             stale_revision=stale_revision,
             problem=problem,
@@ -135,10 +135,8 @@ def save_and_go(attempt_id: int, number: int):
         return to_review(attempt)
 
     action = request.form.get("action", "save")
-    if action == "submit":
-        if attempt.unanswered:
-            return redirect(url_for(".submit", attempt_id=attempt.id))  # confirm first
-        return _submit_and_review(attempt, moment)
+    if action == "submit":  # ending is irreversible: always through the summary first
+        return redirect(url_for(".submit", attempt_id=attempt.id, back=number))
     target = {"next": number + 1, "previous": number - 1}.get(action)
     goto = re.fullmatch(r"goto-([0-9]{1,4})", action)  # ASCII digits only: int("²") would raise
     if goto:
@@ -165,22 +163,29 @@ def _seconds_spent(form: AnswerForm, moment: datetime) -> float:
 @bp.route("/<int:attempt_id>/status")
 @login_required
 def status(attempt_id: int):
-    """The server's view of the clock, for a page that was asleep or hidden."""
+    """The server's view of the clock, for a page that was asleep or hidden; with ?question=N,
+    also that answer's stored text and revision, so a tab learns that another one changed it."""
     attempt = own_attempt(attempt_id)
     moment = clock.now()
     interviews.close_after_grace(attempt, moment, grace())
-    return {
+    reply: dict[str, object] = {
         "state": attempt.state,
         "remaining_seconds": remaining_seconds(attempt.deadline, moment),
         "review_url": url_for(".review", attempt_id=attempt.id),
     }
+    number = request.args.get("question", type=int)
+    if number is not None and 1 <= number <= len(attempt.answers):
+        answer = attempt.answers[number - 1]
+        reply["answer"] = {"revision": answer.revision, "text": answer.text, "flagged": answer.flagged}
+    return reply
 
 
 @bp.route("/<int:attempt_id>/submit", methods=["GET", "POST"])
 @login_required
 def submit(attempt_id: int):
-    """GET: confirm when questions are unanswered. POST: close the attempt (once, however many
-    tabs ask) and show its review."""
+    """GET: the summary before submitting (answered, empty, flagged, time left), with the way
+    back to question ?back=N. POST: close the attempt (once, however many tabs ask) and show
+    its review."""
     attempt = own_attempt(attempt_id)
     moment = clock.now()
     form = ConfirmForm()
@@ -188,10 +193,14 @@ def submit(attempt_id: int):
         return _submit_and_review(attempt, moment)
     if closed_by_the_clock(attempt):
         return to_review(attempt)
+    back = request.args.get("back", type=int)
+    if back is None or not 1 <= back <= len(attempt.answers):
+        back = first_unanswered(attempt)
     return render_template(
         "attempts/submit.html",
         attempt=attempt,
         form=form,
-        unanswered=attempt.unanswered,
+        back=back,
         remaining=remaining_seconds(attempt.deadline, moment),
+        marks=warning_marks(attempt.time_limit_seconds),
     )

@@ -78,10 +78,7 @@ def context(browser):
 EXPECTED_CONSOLE_ERRORS = ("status of 409", "status of 422", "ERR_INTERNET_DISCONNECTED")
 
 
-@pytest.fixture
-def page(context):
-    page = context.new_page()
-    errors: list[str] = []
+def _watch_errors(page, errors: list[str]) -> None:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(
         "console",
@@ -91,5 +88,42 @@ def page(context):
             else None
         ),
     )
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors: list[str] = []
+    _watch_errors(page, errors)
     yield page
     assert errors == [], f"the page reported errors: {errors}"
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def new_page(browser):
+    """Pages in contexts of their own: `new_page(width=390, scheme="dark", javascript=False)`.
+    A phone width also gets a phone's touch and viewport handling."""
+    contexts, errors = [], []
+
+    def make(width: int = 1280, height: int | None = None, scheme: str = "light", javascript: bool = True):
+        phone = width <= 480
+        context = browser.new_context(
+            viewport={"width": width, "height": height or (PHONE["height"] if phone else 900)},
+            color_scheme=scheme,
+            is_mobile=phone,
+            has_touch=phone,
+            java_script_enabled=javascript,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        _watch_errors(page, errors)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert errors == [], f"a page reported errors: {errors}"

@@ -13,6 +13,7 @@ from app.models import Answer, Attempt, AttemptState
 from app.services import interviews
 
 PASSWORD = "violet tractor sings loudly"
+OFFLINE = re.compile(r"^Offline — (last saved \d|not saved yet).*, will retry$")
 
 
 def sign_up(page: Page, live_url: str, email: str = "lin@example.com") -> None:
@@ -141,7 +142,7 @@ def test_offline_typing_is_saved_when_the_network_returns(app, context, page, li
     start_interview(page, live_url, minutes=10)
     context.set_offline(True)
     page.get_by_label("Your answer").fill("Typed on a train in a tunnel.")
-    expect(page.locator("#save-state")).to_have_text("Offline — retrying", timeout=15_000)
+    expect(page.locator("#save-state")).to_have_text(OFFLINE, timeout=15_000)
     assert attempt_in_db(app).answers[0].text == ""
     context.set_offline(False)
     expect(page.locator("#save-state")).to_have_text("Saved", timeout=15_000)
@@ -179,7 +180,7 @@ def test_text_typed_before_the_script_has_loaded_is_saved(app, page, live_url):
     """On a slow connection the answer box can be used before autosave starts."""
     sign_up(page, live_url)
     held = []
-    page.route("**/static/js/interview.js", lambda route: held.append(route))
+    page.route("**/js/interview/main.js", lambda route: held.append(route))
     start_interview(page, live_url, minutes=5)
     page.get_by_label("Your answer").fill("Typed while the script was still on its way.")
     assert len(held) == 1
@@ -211,7 +212,7 @@ def test_text_arriving_after_the_grace_window_is_shown_as_late(app, context, pag
     start_interview(page, live_url, minutes=5)
     context.set_offline(True)
     page.get_by_label("Your answer").fill("Written on a plane, sent on landing.")
-    expect(page.locator("#save-state")).to_have_text("Offline — retrying", timeout=15_000)
+    expect(page.locator("#save-state")).to_have_text(OFFLINE, timeout=15_000)
     with app.app_context():
         attempt = db.session.scalar(sa.select(Attempt))
         attempt.deadline = datetime.now(UTC) - timedelta(minutes=5)

@@ -20,9 +20,9 @@ def test_review_rating_history_progress_and_practice(app, page, live_url):
         key_point = first.key_points[0]
     page.get_by_label("Your answer").fill(f"My answer mentions {key_point} and little else.")
     page.get_by_role("button", name="Submit interview").click()
-    expect(page.get_by_role("heading", name="Submit the interview?")).to_be_visible()
-    expect(page.get_by_text("You have answered 1 of 2 questions.")).to_be_visible()
-    page.get_by_role("button", name="Submit now").click()
+    expect(page.get_by_role("heading", name="Finish the interview?")).to_be_visible()
+    expect(page.locator(".summary-counts")).to_contain_text("1 of 2 answered")
+    page.get_by_role("button", name="Submit all and finish").click()
 
     # The review: side by side, key points marked, a score that explains itself.
     expect(page.get_by_text("Interview submitted.")).to_be_visible()

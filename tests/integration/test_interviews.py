@@ -436,9 +436,10 @@ def test_submitting_with_unanswered_questions_asks_first(app, client, user, bank
     response = client.post(
         f"/attempts/{attempt.id}/questions/2", data={"text": "", "revision": 0, "action": "submit", "csrf_token": token}
     )
-    assert response.headers["Location"] == f"/attempts/{attempt.id}/submit"
-    confirm = client.get(f"/attempts/{attempt.id}/submit").get_data(as_text=True)
-    assert "You have answered 1 of 2 questions." in confirm
+    assert response.headers["Location"] == f"/attempts/{attempt.id}/submit?back=2"
+    confirm = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<strong>1</strong> of 2 answered" in confirm and "<strong>1</strong> empty" in confirm
+    assert f'href="/attempts/{attempt.id}/questions/2" role="button"' in confirm  # back where the user was
     assert only_attempt(app).state == AttemptState.IN_PROGRESS
     token = csrf_token(client, f"/attempts/{attempt.id}/submit")
     done = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": token})
@@ -449,16 +450,40 @@ def test_submitting_with_unanswered_questions_asks_first(app, client, user, bank
     assert closed.state == AttemptState.SUBMITTED and closed.closed_at is not None
 
 
-def test_submitting_with_every_question_answered_needs_no_confirmation(app, client, user, bank):
-    start(client, count=1)
+def test_submitting_with_every_question_answered_still_shows_the_summary_first(app, client, user, bank):
+    start(client, count=2)
     attempt = only_attempt(app)
-    token = csrf_token(client, f"/attempts/{attempt.id}/questions/1")
+    autosave(client, attempt.id, 1, "First.", 0)
+    token = csrf_token(client, f"/attempts/{attempt.id}/questions/2")
     response = client.post(
-        f"/attempts/{attempt.id}/questions/1",
-        data={"text": "All done.", "revision": 0, "action": "submit", "csrf_token": token},
+        f"/attempts/{attempt.id}/questions/2",
+        data={"text": "All done.", "revision": 0, "flagged": "y", "action": "submit", "csrf_token": token},
     )
-    assert response.headers["Location"] == f"/attempts/{attempt.id}"
-    assert only_attempt(app).state == AttemptState.SUBMITTED
+    assert response.headers["Location"] == f"/attempts/{attempt.id}/submit?back=2"
+    assert only_attempt(app).state == AttemptState.IN_PROGRESS
+    assert answers_of(app, attempt.id)[1].text == "All done."  # saved on the way
+    summary = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<strong>2</strong> of 2 answered" in summary and "<strong>1</strong> flagged" in summary
+    assert "Submit all and finish" in summary and "Return to the interview" in summary
+
+
+def test_the_summary_sends_a_bad_way_back_to_the_first_empty_question(app, client, user, bank):
+    start(client, count=2)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 1, "First.", 0)
+    summary = client.get(f"/attempts/{attempt.id}/submit?back=99").get_data(as_text=True)
+    assert f'href="/attempts/{attempt.id}/questions/2" role="button"' in summary
+
+
+def test_a_status_check_tells_the_stored_text_of_the_question_asked_for(app, client, user, bank):
+    start(client, count=2)
+    attempt = only_attempt(app)
+    autosave(client, attempt.id, 2, "From another tab.", 0)
+    reply = client.get(f"/attempts/{attempt.id}/status?question=2", headers={"Accept": "application/json"}).get_json()
+    assert reply["answer"] == {"revision": 1, "text": "From another tab.", "flagged": False}
+    assert reply["state"] == "in_progress"
+    plain = client.get(f"/attempts/{attempt.id}/status?question=7", headers={"Accept": "application/json"}).get_json()
+    assert "answer" not in plain
 
 
 def test_concurrent_submits_close_the_attempt_exactly_once(app, user, bank):

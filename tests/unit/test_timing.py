@@ -15,6 +15,7 @@ from app.timing import (
     remaining_seconds,
     save_window,
     time_used,
+    warning_marks,
 )
 
 START = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -84,3 +85,20 @@ def test_time_used_stops_at_the_deadline():
 )
 def test_seconds_spent_are_kept_plausible(reported, elapsed, kept):
     assert clamp_seconds_spent(reported, elapsed) == kept
+
+
+@pytest.mark.parametrize(
+    ("limit", "marks"),
+    [
+        (60, (30, 10)),  # a 1-minute interview starts calm
+        (120, (60, 20)),
+        (180, (90, 60)),
+        (300, (150, 60)),
+        (420, (300, 60)),
+        (3600, (300, 60)),
+    ],
+)
+def test_warning_marks_fall_inside_the_time_limit(limit, marks):
+    assert warning_marks(limit) == marks
+    warning, urgent = marks
+    assert limit > warning > urgent > 0
