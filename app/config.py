@@ -94,6 +94,9 @@ class Config:
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_PARALLELISM = 4
 
+    # Static files have versioned addresses (app/static_files.py): browsers keep them a year.
+    SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
+
     GRACE_SECONDS = 60
     REQUIRE_SECRET_KEY = False
     # Production refuses to serve several workers whose sign-in throttles would not be shared.

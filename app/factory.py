@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import throttle
-from .extensions import csrf, db, login_manager, mail, migrate
+from .extensions import compress, csrf, db, login_manager, mail, migrate
 from .negotiation import wants_json
 from .numbers import BoundedIntConverter
 
@@ -28,6 +28,7 @@ def extensions(app: Flask) -> None:
     csrf.init_app(app)
     throttle.init_app(app)
     mail.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # sign-ins are revoked server-side instead
