@@ -86,6 +86,29 @@ def _step(state: Schedule, recall: Recall) -> Schedule:
     )
 
 
+def due_after_each_grade(other_recalls: Iterable[Recall], at: datetime) -> dict[Grade, datetime]:
+    """When the question comes back if the recall at `at` gets each grade, the other recalls of
+    the question as they are (what Anki shows on its rating buttons)."""
+    others = list(other_recalls)
+    dues = {grade: schedule([*others, Recall(at, grade)]).due for grade in Grade}
+    return {grade: due for grade, due in dues.items() if due is not None}
+
+
+def comes_back(due: datetime, now: datetime) -> str:
+    """When a question is due again, in words: "due now", "within a day", "in 3 days", "in 2 weeks"."""
+    days = (due - now).total_seconds() / 86400
+    if days <= 0:
+        return "due now"
+    if days < 1:
+        return "within a day"
+    for limit, size, unit in ((14, 1, "day"), (60, 7, "week"), (730, 30, "month")):
+        if days < limit:
+            count = max(1, round(days / size))
+            return f"in {count} {unit}{'s' if count != 1 else ''}"
+    years = round(days / 365)
+    return f"in {years} years"
+
+
 # Practice order: the lapsed first, then the overdue, then the never seen, then the rest by due date.
 LAPSED, OVERDUE, NEW, LATER = range(4)
 

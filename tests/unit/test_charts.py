@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from app.charts import HEIGHT, WIDTH, line_chart
+from app.charts import HEIGHT, PAD_LEFT, PAD_RIGHT, WIDTH, line_chart
 from app.services.progress import Point, thin
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -32,7 +32,29 @@ def test_a_series_without_points_draws_no_line_but_keeps_the_others_styles():
 
 def test_a_single_point_is_centred():
     [line] = line_chart({"All": [(T0, 0.4)]}).lines
-    assert line.markers[0].x == (44 + WIDTH - 16) / 2
+    assert line.markers[0].x == (PAD_LEFT + WIDTH - PAD_RIGHT) / 2
+
+
+def test_tick_labels_never_repeat_when_everything_happened_on_one_day():
+    chart = line_chart({"All": [(T0 + timedelta(hours=9), 0.2), (T0 + timedelta(hours=15), 0.6)]})
+    labels = [label for _, label in chart.x_ticks]
+    assert labels == ["09:00", "11:00", "13:00", "15:00"]
+    assert chart.x_caption == "01 Jan 2026, times in UTC"
+    within_minutes = line_chart({"All": [(T0, 0.2), (T0 + timedelta(seconds=40), 0.6)]})
+    assert [label for _, label in within_minutes.x_ticks] == ["00:00"]
+
+
+def test_tick_labels_over_days_are_days_each_once():
+    chart = line_chart({"All": [(T0, 0.2), (T0 + timedelta(days=2, hours=6), 0.6)]})
+    labels = [label for _, label in chart.x_ticks]
+    assert labels == sorted(set(labels), key=labels.index)
+    assert labels[0] == "01 Jan" and labels[-1] == "03 Jan"
+    assert chart.x_caption == ""
+
+
+def test_the_overall_line_is_drawn_beneath_the_categories():
+    chart = line_chart({"Search": [(T0, 0.5)], "All categories": [(T0, 0.5)]}, underlay="All categories")
+    assert [(line.name, line.underlay) for line in chart.lines] == [("All categories", True), ("Search", False)]
 
 
 def test_long_series_are_thinned_to_means_of_consecutive_attempts():

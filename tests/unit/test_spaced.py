@@ -10,6 +10,8 @@ from app.spaced import (
     NEW,
     OVERDUE,
     Recall,
+    comes_back,
+    due_after_each_grade,
     grade_from_score,
     practice_group,
     practice_order,
@@ -80,3 +82,28 @@ def test_nothing_is_overdue_before_its_due_date():
     assert state.overdue_ratio(days(3)) == 0.0
     assert NEVER_SEEN.overdue_ratio(days(3)) == 0.0
     assert state.overdue_ratio(days(12)) == 2.0
+
+
+def test_each_grade_shows_when_the_question_comes_back():
+    first_time = due_after_each_grade([], days(0))
+    assert first_time == {
+        Grade.AGAIN: days(0),
+        Grade.HARD: days(1),
+        Grade.GOOD: days(1),
+        Grade.EASY: days(4),
+    }
+    # After an earlier good recall the intervals grow, and easy is always the longest.
+    later = due_after_each_grade([Recall(days(0), Grade.GOOD)], days(1))
+    assert later[Grade.AGAIN] == days(1) < later[Grade.HARD] < later[Grade.GOOD] < later[Grade.EASY]
+    assert later[Grade.GOOD] == days(4)
+
+
+def test_when_a_question_comes_back_reads_as_words():
+    assert comes_back(days(0), days(0)) == "due now"
+    assert comes_back(days(-3), days(0)) == "due now"
+    assert comes_back(days(0.4), days(0)) == "within a day"
+    assert comes_back(days(1), days(0)) == "in 1 day"
+    assert comes_back(days(3.2), days(0)) == "in 3 days"
+    assert comes_back(days(20), days(0)) == "in 3 weeks"
+    assert comes_back(days(100), days(0)) == "in 3 months"
+    assert comes_back(days(800), days(0)) == "in 2 years"
