@@ -48,6 +48,8 @@ class Chart:
     x_ticks: tuple[tuple[float, str], ...]
     x_caption: str = ""  # the day(s) when the ticks are hours
     y_label_x: int = Y_LABEL_X
+    left: int = PAD_LEFT
+    right: int = WIDTH - PAD_RIGHT
 
 
 def line_chart(series: dict[str, Sequence[tuple[datetime, float]]], *, underlay: str | None = None) -> Chart | None:

@@ -273,7 +273,8 @@ class Answer(Model):
 
 
 class Rating(Model):
-    """The user's own grade of one answer, with an optional private note."""
+    """The user's own grade of one answer, with an optional private note. The note is saved by
+    itself as it is typed, so a rating may have a note and no grade yet."""
 
     __table_args__ = (sa.CheckConstraint("grade BETWEEN 1 AND 4", name="grade_range"),)
 
@@ -281,8 +282,22 @@ class Rating(Model):
     answer_id: Mapped[int] = mapped_column(sa.ForeignKey("answer.id", ondelete="CASCADE"), unique=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("question.id", ondelete="SET NULL"), index=True)
-    grade: Mapped[int]
+    grade: Mapped[int | None]
     note: Mapped[str] = mapped_column(sa.Text, default="")
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     answer: Mapped[Answer] = relationship(back_populates="rating")
+
+
+class PlannedQuestion(Model):
+    """A bank question the user chose for their next interview ("Add to my next interview")."""
+
+    __tablename__ = "planned_question"
+    __table_args__ = (sa.UniqueConstraint("user_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id", ondelete="CASCADE"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    question: Mapped[Question] = relationship()

@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..choices import GRADE_NAMES
 from ..models import Grade
+from ..numbers import MAX_ID
 from ..timing import MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES, MIN_QUESTIONS
 from .schemas import MAX_REVISION, length_problem
 
@@ -38,10 +39,8 @@ def _question_count(label: str) -> IntegerField:
     )
 
 
-class StartForm(FlaskForm):
-    categories = MultiCheckboxField("Categories", coerce=int, description="Leave all unticked for every category.")
-    question_count = _question_count("Number of questions")
-    minutes = IntegerField(
+def _minutes() -> IntegerField:
+    return IntegerField(
         "Time limit in minutes",
         validators=[
             Optional(),
@@ -49,6 +48,12 @@ class StartForm(FlaskForm):
         ],
         description="Leave empty for 3 minutes a question.",
     )
+
+
+class StartForm(FlaskForm):
+    categories = MultiCheckboxField("Categories", coerce=int, description="Leave all unticked for every category.")
+    question_count = _question_count("Number of questions")
+    minutes = _minutes()
 
 
 DAMAGED_FORM = (
@@ -85,21 +90,65 @@ class ConfirmForm(FlaskForm):
     """A form with only its CSRF token, for buttons that change state."""
 
 
+class PracticeChoiceForm(FlaskForm):
+    """How many weak spots and how long, read from the address: changing them only shows
+    another list, so it needs no token."""
+
+    class Meta:
+        csrf = False
+
+    question_count = _question_count("Number of questions")
+    minutes = _minutes()
+
+
 class PracticeForm(FlaskForm):
-    question_count = _question_count("Questions")
+    """Start the clock on the questions the page showed (or on one question, from its page)."""
+
+    questions = HiddenField(validators=[InputRequired(message="Choose the questions to practise.")])
+    minutes = _minutes()
+
+    def validate_questions(self, field) -> None:
+        parts = [p.strip() for p in str(field.data).split(",") if p.strip()]
+        if not parts or not all(p.isascii() and p.isdigit() and 0 < int(p) <= MAX_ID for p in parts):
+            raise ValidationError("The list of questions was damaged; reload the page.")
+        ids = list(dict.fromkeys(int(p) for p in parts))
+        if not MIN_QUESTIONS <= len(ids) <= MAX_QUESTIONS:
+            raise ValidationError(f"Choose {MIN_QUESTIONS} to {MAX_QUESTIONS} questions.")
+        field.data = ids
 
 
 NOTE_MAX = 2000
 
 
+def _note_field() -> TextAreaField:
+    return TextAreaField(
+        "Private note",
+        validators=[Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX:,} characters.")],
+    )
+
+
 class RatingForm(FlaskForm):
+    """A grade and the private note; without a script one button posts both, and a note alone is
+    kept too."""
+
     grade = RadioField(
         "How did it go?",
         choices=[SelectChoice(int(g), f"{int(g)} · {GRADE_NAMES[g].capitalize()}") for g in Grade],
         coerce=int,
-        validators=[InputRequired(message="Choose again, hard, good or easy.")],
+        validators=[Optional()],
     )
-    note = TextAreaField(
-        "Private note",
-        validators=[Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX:,} characters.")],
-    )
+    note = _note_field()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.grade.data is None and not (self.note.data or "").strip():
+            self.grade.errors = ["Choose again, hard, good or easy."]
+            return False
+        return True
+
+
+class NoteForm(FlaskForm):
+    """The private note alone, as the review page's script saves it while the user types."""
+
+    note = _note_field()

@@ -12,8 +12,9 @@ from ..models import Answer, Attempt, Grade
 from ..negotiation import wants_json
 from ..numbers import id_arg, page_arg
 from ..services import exports, interviews, progress, ratings
+from ..spaced import comes_back
 from .blueprint import bp, own_attempt
-from .forms import RatingForm
+from .forms import NoteForm, RatingForm
 from .summary import summarise
 
 
@@ -46,18 +47,29 @@ def review(attempt_id: int):
     attempt = _reviewable_attempt(attempt_id)
     if attempt.is_open:
         return redirect(url_for(".resume", attempt_id=attempt.id))
+    moment = clock.now()
     return render_template(
         "attempts/review.html",
         attempt=attempt,
         summary=summarise(attempt),
         used=attempt.time_used,
         forms={a.id: RatingForm(prefix=f"a{a.position + 1}", data=_rating_data(a)) for a in attempt.answers},
+        comes_back={
+            answer_id: {int(grade): comes_back(due, moment) for grade, due in dues.items()}
+            for answer_id, dues in progress.due_after_each_grade(current_user.id, attempt).items()
+        },
         grade_names=GRADE_NAMES,
     )
 
 
 def _rating_data(answer: Answer) -> dict:
     return {"grade": answer.rating.grade, "note": answer.rating.note} if answer.rating else {}
+
+
+def _answer_of(attempt: Attempt, number: int) -> Answer:
+    if not 1 <= number <= len(attempt.answers):
+        abort(404)
+    return attempt.answers[number - 1]
 
 
 @bp.route("/<int:attempt_id>/answers/")
@@ -72,11 +84,10 @@ def answers(attempt_id: int):
 @bp.route("/<int:attempt_id>/answers/<int:number>/rating", methods=["POST"])
 @login_required
 def rate(attempt_id: int, number: int):
-    """Save the user's grade (and note) of one answer. JSON replies for the page's script."""
+    """Save the user's grade (and note) of one answer; a note without a grade is kept too.
+    JSON replies for the page's script."""
     attempt = _reviewable_attempt(attempt_id)
-    if not 1 <= number <= len(attempt.answers):
-        abort(404)
-    answer = attempt.answers[number - 1]
+    answer = _answer_of(attempt, number)
     form = RatingForm(prefix=f"a{number}")
     if not form.validate_on_submit():
         message = " ".join(e for errors in form.errors.values() for e in errors)
@@ -85,16 +96,36 @@ def rate(attempt_id: int, number: int):
         flash(message, "error")
         return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
     try:
-        rating = ratings.rate_answer(attempt, answer, Grade(form.grade.data), form.note.data or "", clock.now())
+        if form.grade.data is None:
+            rating = ratings.save_note(attempt, answer, form.note.data or "", clock.now())
+        else:
+            rating = ratings.rate_answer(attempt, answer, Grade(form.grade.data), form.note.data or "", clock.now())
     except ratings.RatingRefused as exc:
         if wants_json():
             return {"error": str(exc)}, 409
         flash(str(exc), "error")
         return redirect(url_for(".resume", attempt_id=attempt.id))
+    name = Grade(rating.grade).label if rating.grade else None
     if wants_json():
-        return {"grade": rating.grade, "name": Grade(rating.grade).label, "note": rating.note}
-    flash(f"Rated question {number}: {Grade(rating.grade).label}.", "success")
+        return {"grade": rating.grade, "name": name, "note": rating.note}
+    flash(f"Rated question {number}: {name}." if name else f"Note on question {number} saved.", "success")
     return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
+
+
+@bp.route("/<int:attempt_id>/answers/<int:number>/note", methods=["POST"])
+@login_required
+def note(attempt_id: int, number: int):
+    """Keep the private note of one answer as the user types it (JSON, for the page's script)."""
+    attempt = _reviewable_attempt(attempt_id)
+    answer = _answer_of(attempt, number)
+    form = NoteForm(prefix=f"a{number}")
+    if not form.validate_on_submit():
+        return {"error": " ".join(e for errors in form.errors.values() for e in errors)}, 422
+    try:
+        rating = ratings.save_note(attempt, answer, form.note.data or "", clock.now())
+    except ratings.RatingRefused as exc:
+        return {"error": str(exc)}, 409
+    return {"note": rating.note}
 
 
 @bp.route("/<int:attempt_id>/export.md")

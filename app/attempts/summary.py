@@ -22,6 +22,7 @@ class Summary:
     answered: int
     skipped: int
     late: int
+    flagged: tuple[int, ...] = ()  # question numbers the user flagged
 
 
 def summarise(attempt: Attempt) -> Summary:
@@ -37,4 +38,5 @@ def summarise(attempt: Attempt) -> Summary:
         answered=answered,
         skipped=len(attempt.answers) - answered,
         late=sum(1 for a in attempt.answers if a.late_text),
+        flagged=tuple(a.position + 1 for a in attempt.answers if a.flagged),
     )

@@ -27,6 +27,9 @@ from ..services import account_mail, accounts
 from . import throttling
 from .forms import EmailForm, LoginForm, NewPasswordForm, RegisterForm
 
+# A new account is greeted by the home page's heading; the message says what to do next.
+ACCOUNT_READY = "Your account is ready. Start with an interview, or browse the question bank first."
+
 bp = Blueprint("auth", __name__)
 
 
@@ -112,7 +115,7 @@ def register():
                 mailer.in_background(account_mail.send_registration_link, email, current_app.config["SECRET_KEY"])
             return render_template("auth/check_email.html", email=email, purpose="register")
         user = accounts.create_user(form.email.data, form.password.data)
-        return sign_in(user, redirect(url_for("main.home")), "Welcome to Rehearse. Your account is ready.")
+        return sign_in(user, redirect(url_for("main.home")), ACCOUNT_READY)
     return render_template(template, form=form)
 
 
@@ -131,7 +134,7 @@ def finish_registration(token: str):
     form.email_hint = email
     if form.validate_on_submit():
         user = accounts.create_user(email, form.password.data)
-        return sign_in(user, redirect(url_for("main.home")), "Welcome to Rehearse. Your account is ready.")
+        return sign_in(user, redirect(url_for("main.home")), ACCOUNT_READY)
     return render_template("auth/new_password.html", form=form, email=email, title="Choose your password")
 
 

@@ -21,12 +21,14 @@ def _quote(text: str) -> str:
 
 def attempt_markdown(attempt: Attempt) -> str:
     used = attempt.time_used
+    flagged = [a for a in attempt.answers if a.flagged]
     lines = [
         f"# Mock interview of {attempt.started_at:%Y-%m-%d %H:%M} UTC",
         "",
         f"- Score: {_percent(attempt.score)}",
         f"- Time used: {used.seconds // 60} min {used.seconds % 60:02d} s of {used.allowed // 60} min",
         f"- Questions: {len(attempt.answers)}",
+        *([f"- Flagged: {', '.join(str(a.position + 1) for a in flagged)}"] if flagged else []),
         "",
     ]
     for answer in attempt.answers:
@@ -37,7 +39,8 @@ def attempt_markdown(attempt: Attempt) -> str:
             f"## {answer.position + 1}. {answer.prompt}",
             "",
             f"*{answer.category_name}* · score {_percent(answer.score)}"
-            + (f" · rated **{Grade(rating.grade).label}**" if rating else ""),
+            + (" · **flagged**" if answer.flagged else "")
+            + (f" · rated **{Grade(rating.grade).label}**" if rating and rating.grade else ""),
             "",
             "### Your answer",
             "",
@@ -126,7 +129,7 @@ def user_data(user: User) -> dict[str, Any]:
                         "score_detail": ans.score_detail,
                         "rating": (
                             {
-                                "grade": Grade(ans.rating.grade).label,
+                                "grade": Grade(ans.rating.grade).label if ans.rating.grade else None,
                                 "note": ans.rating.note,
                                 "rated_at": iso(ans.rating.rated_at),
                             }

@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from .. import spaced
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Grade, Question, Rating
 from ..spaced import NEVER_SEEN, Recall, Schedule, grade_from_score, practice_order, schedule
@@ -54,6 +55,7 @@ class PastAnswer:
     score: float | None
     grade: int | None
     note: str
+    flagged: bool = False
 
 
 def _bank_answers(user_id: int, *columns) -> sa.Select:
@@ -74,7 +76,7 @@ def question_history(user_id: int, question_id: int) -> list[PastAnswer]:
         .order_by(Attempt.closed_at.desc())
     ).all()
     return [
-        PastAnswer(a.attempt_id, a.position, closed_at, a.text, a.score, grade, note or "")
+        PastAnswer(a.attempt_id, a.position, closed_at, a.text, a.score, grade, note or "", a.flagged)
         for a, closed_at, grade, note in rows
     ]
 
@@ -186,3 +188,55 @@ def score_series(user_id: int) -> dict[str, list[Point]]:
     for category in sorted(per_category):
         series[category] = thin(sorted(per_category[category], key=lambda p: (p.at, p.attempt_id)))
     return series
+
+
+def due_after_each_grade(user_id: int, attempt: Attempt) -> dict[int, dict[Grade, datetime]]:
+    """For each answer of a closed attempt to a bank question: when the question comes back if
+    the user grades that answer again, hard, good or easy (their other recalls as they are)."""
+    question_ids = {a.question_id for a in attempt.answers if a.question_id is not None}
+    if not question_ids or attempt.closed_at is None:
+        return {}
+    rows = db.session.execute(
+        _bank_answers(user_id, Answer.id, Answer.question_id, Attempt.closed_at, Answer.score, Rating.grade)
+        .outerjoin(Rating, Rating.answer_id == Answer.id)
+        .where(Answer.question_id.in_(question_ids))
+    ).all()
+    outlooks = {}
+    for answer in attempt.answers:
+        if answer.question_id is None:
+            continue
+        others = [
+            Recall(at, Grade(grade) if grade else grade_from_score(score))
+            for answer_id, question_id, at, score, grade in rows
+            if question_id == answer.question_id and answer_id != answer.id
+        ]
+        outlooks[answer.id] = spaced.due_after_each_grade(others, attempt.closed_at)
+    return outlooks
+
+
+@dataclass(frozen=True)
+class PracticeItem:
+    question: Question
+    why: str  # "lapsed", "overdue", "new" or "later": the group the schedule puts it in
+    due: datetime | None
+
+
+_GROUP_NAMES = {spaced.LAPSED: "lapsed", spaced.OVERDUE: "overdue", spaced.NEW: "new", spaced.LATER: "later"}
+
+
+def practice_plan(user_id: int, now: datetime, count: int) -> list[PracticeItem]:
+    """The `count` questions most due for practice, with why each was chosen, for the user to
+    see before the clock starts."""
+    states = schedules(recalls(user_id))
+    ids = practice_order(states, now)[:count]
+    questions = {
+        q.id: q
+        for q in db.session.scalars(
+            sa.select(Question).where(Question.id.in_(ids)).options(selectinload(Question.category))
+        )
+    }
+    return [
+        PracticeItem(questions[i], _GROUP_NAMES[spaced.practice_group(states[i], now)], states[i].due)
+        for i in ids
+        if i in questions
+    ]

@@ -148,3 +148,62 @@ def test_upgrading_keeps_the_bank_sets_attempts_sign_ins_and_their_links(empty_d
         assert rows("SELECT count(*) FROM answer") == [(1,)]
         assert rows("SELECT count(*) FROM login_session") == [(1,)]
         db.engine.dispose()
+
+
+def test_a_note_may_be_kept_without_a_grade_and_grades_stay_within_range(empty_database):
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": empty_database})
+    directory = app.config["MIGRATIONS_DIR"]
+    with app.app_context():
+        from app.extensions import db
+
+        upgrade(directory=directory, revision="0004")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    'INSERT INTO "user" (id, email, password_hash, is_admin, created_at) '
+                    "VALUES (1, 'a@example.com', 'x', false, '2026-03-01 12:00:00')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO attempt (id, user_id, state, started_at, deadline, closed_at, time_limit_seconds)"
+                    " VALUES (1, 1, 'submitted', '2026-03-01 12:00:00', '2026-03-01 12:05:00',"
+                    " '2026-03-01 12:04:00', 300)"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO answer (id, attempt_id, position, category_name, prompt, reference_answer,"
+                    " key_points, text, revision, seconds_spent, flagged) VALUES"
+                    " (1, 1, 0, 'c', 'p', 'r', '[]', 't', 1, 0, false), (2, 1, 1, 'c', 'p', 'r', '[]', '', 0, 0, false)"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO rating (id, answer_id, user_id, grade, note, rated_at)"
+                    " VALUES (1, 1, 1, 3, 'kept', '2026-03-01 12:10:00')"
+                )
+            )
+        upgrade(directory=directory, revision="0005")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO rating (id, answer_id, user_id, grade, note, rated_at)"
+                    " VALUES (2, 2, 1, NULL, 'a note first', '2026-03-01 12:11:00')"
+                )
+            )
+            rows = conn.execute(sa.text("SELECT id, grade, note FROM rating ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, 3, "kept"), (2, None, "a note first")]
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE rating SET grade = 7 WHERE id = 1"))
+        # Going back would lose the note without a grade: refused, nothing changed.
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+            downgrade(directory=directory, revision="0004")
+        with db.engine.begin() as conn:
+            assert conn.execute(sa.text("SELECT grade FROM rating WHERE id = 2")).scalar() is None
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE rating SET grade = 2 WHERE id = 2"))
+        downgrade(directory=directory, revision="0004")
+        with db.engine.begin() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM rating")).scalar() == 2
+        db.engine.dispose()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptState, Question, Rating
@@ -62,8 +63,10 @@ def test_review_shows_each_answer_beside_its_reference_with_key_points_and_score
         assert first.score > 0.5 and second.score == 0
         assert attempt.score == pytest.approx((first.score + second.score) / 2)
         assert {kp["text"] for kp in first.score_detail["key_points"] if kp["covered"]} >= {"cosine similarity"}
-    assert html.count('class="side-by-side"') == 2
+    assert html.count('class="review-grid"') == 2
     assert "Reference answer" in html and "SECRET-REFERENCE" in html
+    # The key-point check comes first, beside the answer; the reference answer after them.
+    assert html.index('class="key-point-check"') < html.index('id="yours-1"') < html.index('id="reference-1"')
     assert re.search(r"<mark>cosine similarity</mark>", html, re.IGNORECASE)
     assert "Covered:" in html and "Missed:" in html
     assert f"{round(first.score * 100)}%" in html
@@ -73,6 +76,28 @@ def test_review_shows_each_answer_beside_its_reference_with_key_points_and_score
     assert "Arrived late" in html and "not scored" in html
     assert "Late &lt;script&gt;alert(1)&lt;/script&gt; words" in html
     assert "<script>alert(1)" not in html
+
+
+def test_reference_answers_are_rendered_as_safe_markdown_and_flags_are_shown(app, client, user, bank):
+    with app.app_context():
+        for question in db.session.scalars(sa.select(Question)):
+            question.reference_answer = (
+                "Two steps:\n\n- normalise\n- `dot` product\n\n```\nx / norm(x)\n```\n<script>x()</script>"
+            )
+        db.session.commit()
+        began = datetime.now(UTC) - timedelta(minutes=5)
+        attempt = interviews.start_attempt(user.id, None, 2, 10, began, 60)
+        interviews.save_answer(attempt.answers[1], "text", 0, began + timedelta(minutes=1), 60, flagged=True)
+        interviews.submit_attempt(attempt, began + timedelta(minutes=2), 60)
+        attempt_id = attempt.id
+    html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "<li>normalise</li>" in html and "<code>dot</code>" in html
+    assert "<pre><code>x / norm(x)\n</code></pre>" in html
+    assert "<script>x()" not in html and "&lt;script&gt;x()&lt;/script&gt;" in html
+    assert html.count("⚑ Flagged") == 1 and "⚑ 1 flagged" in html
+    markdown = client.get(f"/attempts/{attempt_id}/export.md").get_data(as_text=True)
+    assert "- Flagged: 2" in markdown and "**flagged**" in markdown
+    assert "- normalise\n- `dot` product" in markdown  # the export keeps the Markdown as written
 
 
 def test_scores_are_stored_once_and_not_recomputed(app, client, user, bank):
@@ -188,7 +213,7 @@ def test_history_lists_attempts_newest_first_paginated_and_filtered(app, client,
     dates = re.findall(r"(\d\d \w\w\w \d{4}), \d\d:\d\d UTC</time></a>", first)
     assert len(dates) == 20
     assert dates[0] == (base + timedelta(days=21)).strftime("%d %b %Y")
-    assert first.split("<tbody>")[1].count("<td>Submitted</td>") == 20
+    assert first.split("<tbody>")[1].count('<td data-label="State">Submitted</td>') == 20
     second = client.get("/attempts/?page=2").get_data(as_text=True)
     assert len(re.findall(r"UTC</time></a>", second)) == 2
     filtered = client.get(f"/attempts/?category={cat0}").get_data(as_text=True)
@@ -207,9 +232,11 @@ def test_a_questions_own_history_lists_each_answer_with_score_and_rating(app, cl
     with app.app_context():
         question_id = db.session.scalar(sa.select(Answer.question_id).where(Answer.attempt_id == first))
     rate(client, first, 1, 1, note="forgot the point")
-    html = client.get(f"/questions/{question_id}/history").get_data(as_text=True)
+    assert client.get(f"/questions/{question_id}/history").headers["Location"] == f"/bank/questions/{question_id}"
+    html = client.get(f"/bank/questions/{question_id}").get_data(as_text=True)
     assert GOOD in html and "rated <strong>again</strong>" in html and "forgot the point" in html
-    assert client.get("/questions/99999/history").status_code == 404
+    assert "SECRET-REFERENCE" in html  # answered once: its reference answer is shown
+    assert client.get("/bank/questions/99999").status_code == 404
 
 
 def test_progress_charts_scores_over_time_and_lists_the_weakest(app, client, user, bank):
@@ -237,15 +264,37 @@ def test_practice_starts_with_the_lapsed_questions_then_the_never_seen(app, clie
     rate(client, attempt_id, 2, 1)  # "again": a lapse
     rate(client, attempt_id, 1, 4)
     rate(client, attempt_id, 3, 4)
-    token = csrf_token(client, "/progress")
-    response = client.post("/attempts/practice", data={"question_count": 4, "csrf_token": token})
+    # The user sees the questions it chose, how many and how long, before the clock starts.
+    preview = client.get("/attempts/practice?question_count=4&minutes=7").get_data(as_text=True)
+    with app.app_context():
+        all_ids = set(db.session.scalars(sa.select(Question.id)).all())
+        prompts = dict(db.session.execute(sa.select(Question.id, Question.prompt)).all())
+    shown = re.search(r'name="questions" type="hidden" value="([\d,]+)"', preview).group(1)
+    shown_ids = [int(i) for i in shown.split(",")]
+    assert shown_ids[0] == answered[1] and set(shown_ids[1:]) == all_ids - set(answered)
+    assert "4 questions · 7 minutes" in preview and "you found it hard last time" in preview
+    assert all(escape(prompts[i]) in preview for i in shown_ids)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.state == "in_progress")) == 0
+    token = csrf_token(client, "/attempts/practice")
+    response = client.post("/attempts/practice", data={"questions": shown, "minutes": 7, "csrf_token": token})
     with app.app_context():
         practice = db.session.scalar(sa.select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS))
         chosen = [a.question_id for a in practice.answers]
-        all_ids = set(db.session.scalars(sa.select(Question.id)).all())
+        limit = practice.time_limit_seconds
     assert response.headers["Location"] == f"/attempts/{practice.id}/questions/1"
-    assert chosen[0] == answered[1]
-    assert set(chosen[1:]) == all_ids - set(answered)
+    assert chosen == shown_ids and limit == 7 * 60
+
+
+def test_practice_refuses_a_damaged_list_or_figures_out_of_range(app, client, user, bank):
+    token = csrf_token(client, "/attempts/practice")
+    for data in ({"questions": "1,x"}, {"questions": ""}, {"questions": ",".join(["1"] * 3), "minutes": 500}):
+        response = client.post("/attempts/practice", data={**data, "csrf_token": token})
+        assert response.headers["Location"] == "/attempts/practice"
+    page = client.get("/attempts/practice?question_count=99").get_data(as_text=True)
+    assert "Choose 1 to 20 questions." in page and "5 questions" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 0
 
 
 # --- speed: statements do not grow with history ------------------------------------------------
@@ -268,7 +317,7 @@ def count_statements(app):
 
 
 @pytest.mark.parametrize(
-    "url", ["/attempts/", "/progress", "/attempts/{last}", "/questions/{question}/history", "/account/export.json"]
+    "url", ["/attempts/", "/progress", "/attempts/{last}", "/bank/questions/{question}", "/account/export.json"]
 )
 def test_pages_issue_a_fixed_number_of_statements(app, client, user, bank, url):
     def statements(attempts: int) -> int:

@@ -3,6 +3,9 @@
 
 import { postForm, postJSON } from "../lib/http.js";
 import { DRAFT_PREFIX, keysStartingWith, readDraft, removeKey, saveUrlOf } from "../lib/storage.js";
+import { createNoteSaver } from "./note.js";
+
+const PHONE = "(max-width: 760px)";
 
 const RATING_SETTLE_MS = 600; // arrow keys step through the grades: save the one the user settles on
 
@@ -29,6 +32,27 @@ function attachRating(form) {
       pending = setTimeout(() => sendRating(form), RATING_SETTLE_MS);
     });
   });
+}
+
+function attachNote(form) {
+  const box = form.querySelector("textarea");
+  const state = form.querySelector(".note-state");
+  if (!box || !state) return null;
+  const saver = createNoteSaver({
+    initial: box.value,
+    send(text) {
+      const data = new FormData(form);
+      data.set(box.name, text);
+      return postForm(form.dataset.noteUrl, data);
+    },
+    show(text, kind) {
+      state.textContent = text;
+      state.dataset.kind = kind;
+    },
+  });
+  box.addEventListener("input", () => saver.typed(box.value));
+  box.addEventListener("blur", () => saver.flush());
+  return saver;
 }
 
 // Keys 1–4 act only inside an answer that has the focus (click it, or Tab into it).
@@ -76,9 +100,24 @@ async function sendLeftovers(review) {
   }
 }
 
+const notes = [];
 document.querySelectorAll(".rating-form").forEach((form) => {
   attachRating(form);
+  const saver = attachNote(form);
+  if (saver) notes.push(saver);
+  // Grades and notes save themselves: the button is for pages without this script.
+  form.querySelector(".save-rating")?.setAttribute("hidden", "");
 });
+window.addEventListener("beforeunload", (event) => {
+  if (notes.some((note) => note.unsaved())) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});
+// On a phone the reference answers fold, so the key points and answers come one after another.
+if (window.matchMedia(PHONE).matches) {
+  document.querySelectorAll("details.reference[open]").forEach((details) => details.removeAttribute("open"));
+}
 document.addEventListener("keydown", onKey);
 const review = document.getElementById("review");
 if (review) sendLeftovers(review);
