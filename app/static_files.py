@@ -43,9 +43,14 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def never_revalidate(response: Response) -> Response:
-        # The address changes with the content, so the copy a browser has is always right.
         if request.endpoint == "static" and response.status_code in (200, 304):
+            # The address changes with the content, so the copy a browser has is always right.
             response.cache_control.immutable = True
+            if response.status_code == 200 and response.is_streamed:
+                # Read the file now (the largest is 83 KB): compressed whole, it is sent with its
+                # length rather than as a chunked stream.
+                response.direct_passthrough = False
+                response.set_data(response.get_data())
         return response
 
 

@@ -65,7 +65,9 @@ def live_url(app):
 
 
 @pytest.fixture
-def context(browser):
+def context(browser, live_url):
+    """Asks for the server first, so that pages close before it stops: a request cut off by
+    the server going away would otherwise show as the page's error."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     yield context
@@ -83,7 +85,7 @@ def _watch_errors(page, errors: list[str]) -> None:
     page.on(
         "console",
         lambda msg: (
-            errors.append(msg.text)
+            errors.append(f"{msg.text} ({msg.location.get('url', '')})")
             if msg.type == "error" and not any(e in msg.text for e in EXPECTED_CONSOLE_ERRORS)
             else None
         ),
@@ -103,7 +105,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def new_page(browser):
+def new_page(browser, live_url):
     """Pages in contexts of their own: `new_page(width=390, scheme="dark", javascript=False)`.
     A phone width also gets a phone's touch and viewport handling."""
     contexts, errors = [], []

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
+from app.models import Attempt, Question
 from app.services import accounts, interviews
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
@@ -24,6 +26,7 @@ def finished(app, live_url) -> tuple[int, int]:
         interviews.save_answer(
             done.answers[0], "Cosine similarity of normalised vectors.", 0, began + timedelta(minutes=1), 60
         )
+        interviews.save_answer(done.answers[1], "", 0, began + timedelta(minutes=2), 60, flagged=True)
         interviews.submit_attempt(done, began + timedelta(minutes=3), 60)
         ids = user.id, done.id
         db.session.remove()
@@ -55,23 +58,41 @@ def test_pages_have_no_accessibility_violations(app, browser, live_url, finished
     page.goto(live_url + "/account/delete")
     page.get_by_role("button", name="Delete my account and all my data").click()  # its problems shown
     problems["/account/delete (refused)"] = violations(page)
-    for path in (
+    with app.app_context():
+        answered = db.session.get(Attempt, done).answers[0].question_id
+        unanswered = db.session.scalar(sa.select(Question.id).where(Question.id.not_in([answered])))
+    pages = (
         "/",
         "/bank/",
         "/bank/vector-search",
+        f"/bank/questions/{answered}",
+        f"/bank/questions/{unanswered}",
         "/attempts/new",
+        "/attempts/practice",
         f"/attempts/{done}",
         "/attempts/",
         "/progress",
         "/account/",
         "/account/delete",
-    ):
+    )
+    for path in pages:
         page.goto(live_url + path)
         problems[path] = violations(page)
+    # On a phone: reflowed tables, folded reference answers, the folded menu.
+    phone = browser.new_context(bypass_csp=True, color_scheme=scheme, viewport={"width": 390, "height": 844})
+    phone.add_cookies(context.cookies())
+    small = phone.new_page()
+    for path in (f"/attempts/{done}", "/attempts/", "/progress", f"/bank/questions/{answered}"):
+        small.goto(live_url + path)
+        assert small.url == live_url + path  # signed in there too
+        problems[path + " (390 px)"] = violations(small)
     with app.app_context():
         current = interviews.start_attempt(user_id, None, 2, 9, datetime.now(UTC), 60).id
     for path in ("/", f"/attempts/{current}/questions/1", f"/attempts/{current}/submit"):
         page.goto(live_url + path)
         problems[path + " (in progress)"] = violations(page)
+        small.goto(live_url + path)
+        problems[path + " (in progress, 390 px)"] = violations(small)
+    phone.close()
     context.close()
     assert {path: found for path, found in problems.items() if found} == {}

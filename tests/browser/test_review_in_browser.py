@@ -64,6 +64,8 @@ def test_review_rating_history_progress_and_practice(app, page, live_url):
     with app.app_context():
         lapsed_prompt = db.session.scalar(sa.select(Attempt)).answers[1].prompt
     page.get_by_role("button", name="Practise my weak spots").click()
+    expect(page.get_by_role("heading", name="Practise your weak spots")).to_be_visible()
+    page.get_by_role("button", name="Start the clock").click()
     expect(page.get_by_text("Question 1 of 5")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(lapsed_prompt)
     with app.app_context():

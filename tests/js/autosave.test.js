@@ -478,6 +478,19 @@ describe("time is up", () => {
     assert.deepEqual(t.store.draft, { text: "mine", revision: 1 });
   });
 
+  it("a save still on its way when time runs out does not change what the page says", async () => {
+    const t = setUp();
+    t.view.box = "typed in a tunnel";
+    const release = t.server.hold();
+    const pending = t.autosave.save();
+    t.server.offline();
+    const outcome = await t.autosave.timeUp();
+    assert.equal(outcome, "retrying");
+    release(0, {}); // the earlier save fails late, after the final save said where the text is
+    await pending;
+    assert.deepEqual(t.view.lastStatus, [MESSAGES.finalOffline, "offline"]);
+  });
+
   it("signed out at the end: stops and says where the text is", async () => {
     const t = setUp();
     t.view.box = "typed";

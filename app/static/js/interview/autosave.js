@@ -120,10 +120,11 @@ export function createAutosave({ state, view, send, submit, drafts, navigate, fo
       reply = await post(body, keepalive);
     } catch {
       state.saving = false;
-      offline();
+      if (state.mode !== "closed") offline(); // once time is up, the final save says what happens
       return;
     }
     state.saving = false;
+    if (state.mode === "closed") return; // time ran out meanwhile: the final save sends the text again
     try {
       handleReply(reply.status, reply.data, body);
     } catch (error) {

@@ -4,7 +4,9 @@
 
 export const NOTE_DELAY_MS = 1200;
 
-export function createNoteSaver({ initial, send, show, timers = { set: setTimeout, clear: clearTimeout } }) {
+const defaultTimers = { set: (fn, ms) => setTimeout(fn, ms), clear: (id) => clearTimeout(id) };
+
+export function createNoteSaver({ initial, send, show, timers = defaultTimers }) {
   let saved = initial; // what the server holds
   let current = initial; // what the box holds
   let inFlight = null; // the text on its way
