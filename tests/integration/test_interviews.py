@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Answer, Attempt, AttemptState
+from app.models import Answer, Attempt, AttemptState, Question
 from app.services import interviews
 from tests.helpers import AuthActions, add_bank, csrf_token
 
@@ -785,18 +785,21 @@ def test_two_starts_racing_leave_one_open_attempt(app, user, bank, monkeypatch):
         assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
 
 
-def test_practice_refuses_a_bad_count_an_interview_in_progress_and_an_empty_bank(app, client, user):
+def test_practice_refuses_a_bad_list_unknown_questions_and_an_interview_in_progress(app, client, user):
     token = csrf_token(client, "/progress")
-    bad = client.post("/attempts/practice", data={"question_count": 0, "csrf_token": token})
-    assert bad.headers["Location"] == "/progress"
-    assert "Choose 1 to 20 questions." in client.get("/progress").get_data(as_text=True)
-    empty = client.post("/attempts/practice", data={"question_count": 3, "csrf_token": token})
-    assert empty.headers["Location"] == "/"
-    assert "nothing to practise yet" in client.get("/").get_data(as_text=True)
+    bad = client.post("/attempts/practice", data={"questions": "", "csrf_token": token})
+    assert bad.headers["Location"] == "/attempts/practice"
+    assert "Choose the questions to practise." in client.get("/attempts/practice").get_data(as_text=True)
+    assert "nothing to practise yet" in client.get("/attempts/practice").get_data(as_text=True)  # empty bank
+    gone = client.post("/attempts/practice", data={"questions": "12345", "csrf_token": token})
+    assert gone.headers["Location"] == "/attempts/practice"
+    assert "no longer in the bank" in client.get("/attempts/practice").get_data(as_text=True)
     add_bank(app)
     start(client, count=1)
     attempt = only_attempt(app)
-    busy = client.post("/attempts/practice", data={"question_count": 3, "csrf_token": token})
+    with app.app_context():
+        question_id = db.session.scalar(sa.select(Question.id))
+    busy = client.post("/attempts/practice", data={"questions": str(question_id), "csrf_token": token})
     assert busy.headers["Location"] == f"/attempts/{attempt.id}/resume"
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
