@@ -25,12 +25,20 @@ def sign_up(page: Page, live_url: str, email: str = "lin@example.com") -> None:
     expect(page.get_by_text("Your account is ready")).to_be_visible()
 
 
-def start_interview(page: Page, live_url: str, questions: int = 2, minutes: int = 1) -> None:
+def start_interview(page: Page, live_url: str, questions: int = 2, minutes: int = 1, script: bool = True) -> None:
     page.goto(live_url + "/attempts/new")
     page.get_by_label("Number of questions").fill(str(questions))
     page.get_by_label("Time limit in minutes").fill(str(minutes))
     page.get_by_role("button", name="Start the interview").click()
     expect(page.get_by_text(f"Question 1 of {questions}")).to_be_visible()
+    if script:
+        wait_for_script(page)
+
+
+def wait_for_script(page: Page) -> None:
+    """The page's modules have run: its clock ticks and autosave listens. (Moving a test's clock
+    before that would move it past a countdown that has not started yet.)"""
+    expect(page.locator("#interview")).to_have_attribute("data-ready", "true")
 
 
 def attempt_in_db(app) -> Attempt:
@@ -181,7 +189,7 @@ def test_text_typed_before_the_script_has_loaded_is_saved(app, page, live_url):
     sign_up(page, live_url)
     held = []
     page.route("**/js/interview/main.js", lambda route: held.append(route))
-    start_interview(page, live_url, minutes=5)
+    start_interview(page, live_url, minutes=5, script=False)
     page.get_by_label("Your answer").fill("Typed while the script was still on its way.")
     assert len(held) == 1
     held[0].continue_()

@@ -60,7 +60,7 @@ def test_question_numbers_are_readable_and_told_apart_by_more_than_colour(app, n
 def test_submitting_always_shows_a_summary_first(app, new_page, live_url, javascript):
     page = new_page(javascript=javascript)
     sign_up(page, live_url)
-    start_interview(page, live_url, questions=3, minutes=20)
+    start_interview(page, live_url, questions=3, minutes=20, script=javascript)
     for number in (1, 2, 3):
         page.get_by_label("Your answer").fill(f"Answer number {number}.")
         if number == 2:

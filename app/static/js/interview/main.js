@@ -219,4 +219,5 @@ function start() {
   }
   updateCounts();
   tick();
+  root.dataset.ready = "true"; // the page is live: autosave and the clock run
 }
