@@ -100,6 +100,24 @@ def test_reference_answers_are_rendered_as_safe_markdown_and_flags_are_shown(app
     assert "- normalise\n- `dot` product" in markdown  # the export keeps the Markdown as written
 
 
+def test_each_key_points_status_is_told_in_words_and_only_covered_ones_count(app, client, user, bank):
+    attempt_id = finished_attempt(app, user.id, [GOOD])
+    statuses = ["covered", "partly", "contradicted", "missed"]
+    with app.app_context():
+        answer = db.session.scalar(sa.select(Answer).where(Answer.attempt_id == attempt_id))
+        answer.score_detail = {
+            **answer.score_detail,
+            "key_points": [
+                {"text": f"point {s}", "covered": s == "covered", "coverage": 0.5, "status": s} for s in statuses
+            ],
+        }
+        db.session.commit()
+    html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "1 of 4 covered" in html
+    for label, status in (("Covered:", "covered"), ("Partly covered:", "partly"), ("Contradicted:", "contradicted")):
+        assert re.search(rf'class="key-point {status}">.*?{label}.*?point {status}', html, re.S)
+
+
 def test_scores_are_stored_once_and_not_recomputed(app, client, user, bank):
     attempt_id = finished_attempt(app, user.id, [GOOD])
     with app.app_context():
