@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 WIDTH, HEIGHT = 640, 260
 # Room for labels at the larger size a phone's stylesheet gives them (the chart is drawn at about
 # half its width there).
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 58, 24, 14, 40
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 66, 24, 24, 40
 Y_LABEL_X = PAD_LEFT - 8
 X_TICKS = 4
 DAY_LABELS_FROM = timedelta(days=2)  # a shorter span is labelled by the hour
