@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import clock
 from ..charts import line_chart
 from ..choices import GRADE_NAMES
-from ..services import progress
+from ..services import catalogue, progress
 from ..spaced import due_count
 
 bp = Blueprint("progress", __name__)
@@ -53,5 +53,8 @@ def index():
 @bp.route("/questions/<int:question_id>/history")
 @login_required
 def question_history(question_id: int):
-    """A question's history is on its own page in the bank."""
+    """A question's history is on its own page in the bank now. 404 for an unknown question, and
+    for another user's own question."""
+    if catalogue.visible_question(current_user.id, question_id) is None:
+        abort(404)
     return redirect(url_for("bank.question", question_id=question_id), 301)

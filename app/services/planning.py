@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Attempt, PlannedQuestion, Question
-from . import interviews
+from . import catalogue, interviews
 
 
 def planned(user_id: int) -> list[Question]:
@@ -22,7 +22,7 @@ def planned(user_id: int) -> list[Question]:
         db.session.scalars(
             sa.select(Question)
             .join(PlannedQuestion, PlannedQuestion.question_id == Question.id)
-            .where(PlannedQuestion.user_id == user_id)
+            .where(PlannedQuestion.user_id == user_id, catalogue.drawable_questions(user_id))
             .order_by(PlannedQuestion.added_at, PlannedQuestion.id)
             .options(selectinload(Question.category))
         )

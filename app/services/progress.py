@@ -227,7 +227,7 @@ _GROUP_NAMES = {spaced.LAPSED: "lapsed", spaced.OVERDUE: "overdue", spaced.NEW: 
 def practice_plan(user_id: int, now: datetime, count: int) -> list[PracticeItem]:
     """The `count` questions most due for practice, with why each was chosen, for the user to
     see before the clock starts."""
-    states = schedules(recalls(user_id))
+    states = schedules(user_id, recalls(user_id))
     ids = practice_order(states, now)[:count]
     questions = {
         q.id: q

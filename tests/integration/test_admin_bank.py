@@ -264,7 +264,9 @@ def test_a_used_bank_question_in_an_answer_keeps_its_link_after_archiving(app, a
     post(admin, f"/admin/questions/{question_id}/delete")
     with app.app_context():
         assert db.session.scalar(sa.select(Answer.question_id)) == question_id
-    assert client.get(f"/questions/{question_id}/history").status_code == 200
+    assert client.get(f"/questions/{question_id}/history").headers["Location"] == f"/bank/questions/{question_id}"
+    page = client.get(f"/bank/questions/{question_id}")
+    assert page.status_code == 200 and "This question is archived" in page.get_data(as_text=True)
 
 
 def test_search_words_are_text_not_patterns(app, admin):

@@ -177,6 +177,7 @@ def test_another_user_gets_404_on_every_page_and_action_of_my_set(app, client, u
         f"{q}/delete",
         f"/sets/{set_id}/export.csv",
         f"/questions/{question_id}/history",
+        f"/bank/questions/{question_id}",
     ):
         assert other.get(url).status_code == 404, url
     for url, data in (
@@ -223,7 +224,17 @@ def test_interviews_progress_and_practice_never_use_another_users_questions(app,
     assert f'value="{set_id}"' not in other.get("/attempts/new").get_data(as_text=True)
     refused = post(other, "/attempts/new", {"question_count": 1, "categories": [set_id]}, form_page="/attempts/new")
     assert refused.status_code == 200 and "not a valid choice" in refused.get_data(as_text=True)
-    post(other, "/attempts/practice", {"question_count": 5}, form_page="/progress")
+    with app.app_context():
+        private = ",".join(
+            str(i) for i in db.session.scalars(sa.select(Question.id).where(Question.owner_id.is_not(None)))
+        )
+    post(other, "/attempts/practice", {"questions": private}, form_page="/attempts/practice")  # named outright
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 0
+    preview = other.get("/attempts/practice?question_count=5").get_data(as_text=True)
+    assert "Private" not in preview
+    shown = re.search(r'name="questions" type="hidden" value="([\d,]+)"', preview).group(1)
+    post(other, "/attempts/practice", {"questions": shown}, form_page="/attempts/practice")
     with app.app_context():
         prompts = db.session.scalars(sa.select(Answer.prompt)).all()
         assert prompts and not any(p.startswith("Private") for p in prompts)
