@@ -27,7 +27,7 @@ def sign_in(page: Page, live_url: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Welcome back")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Welcome"))).to_be_visible()
 
 
 def new_set(page: Page, live_url: str, name: str) -> None:
@@ -66,7 +66,7 @@ def test_a_new_user_imports_ten_questions_interviews_and_edits_without_changing_
     page.get_by_label("Your answer").fill("It narrows the candidates and keeps recall high.")
     expect(page.locator("#save-state")).to_have_text("Saved")
     page.get_by_role("button", name="Submit interview").click()
-    page.get_by_role("button", name="Submit now").click()
+    page.get_by_role("button", name="Submit all and finish").click()
     expect(page.get_by_text("Interview submitted.")).to_be_visible()
     review_url = page.url
     with app.app_context():
