@@ -234,3 +234,21 @@ def test_a_tab_learns_at_its_next_status_check_that_another_tab_changed_the_answ
     expect(page.locator("#save-state")).to_have_text("Saved")
     assert attempt_in_db(app).answers[0].text == "Rewritten in the second tab."
     other.close()
+
+
+def test_the_summary_keeps_counting_down_and_submits_when_the_time_is_up(app, page, live_url):
+    sign_up(page, live_url)
+    page.clock.install()
+    start_interview(page, live_url, questions=2, minutes=1)
+    page.get_by_label("Your answer").fill("Reviewed on the summary as time ran out.")
+    page.get_by_role("button", name="Submit interview").click()
+    expect(page.get_by_role("heading", name="Finish the interview?")).to_be_visible()
+    timer = page.get_by_role("timer", name="Time left")
+    expect(timer).to_have_attribute("data-level", re.compile("calm|warning"))
+    page.clock.fast_forward("00:40")
+    expect(page.locator("#timer-label")).to_have_text(re.compile("^Less than"))
+    page.clock.fast_forward("00:25")
+    expect(page.get_by_role("heading", name=re.compile("Your interview of"))).to_be_visible(timeout=15_000)
+    closed = attempt_in_db(app)
+    assert closed.state != AttemptState.IN_PROGRESS
+    assert closed.answers[0].text == "Reviewed on the summary as time ran out."
