@@ -167,6 +167,16 @@ def server_environment(**settings: str) -> dict[str, str]:
     return env
 
 
+def machine_cpu_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far (Linux /proc/stat; zeros elsewhere)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except OSError:
+        return 0, 0
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def rehearse_command() -> str:
     beside = Path(sys.executable).with_name("rehearse")
     found = str(beside) if beside.exists() else shutil.which("rehearse")
@@ -324,6 +334,7 @@ class Run:
     lost_example: str
     client_cpu: float  # cores used by wrk
     server_cpu: float  # cores used by the gunicorn workers
+    machine_cpu: float = 0.0  # cores busy on the whole machine: these two, the database and anything else
     acked: dict[tuple[int, int], int] = field(default_factory=dict)  # answer -> highest save answered "saved"
 
     @property
@@ -338,20 +349,30 @@ class Run:
         return percentile(self.save_ms, q)
 
 
-def connections_for(users: int, pace: float, asked: int | None) -> int:
-    if asked:
-        return min(asked, users)
-    if pace <= 0:
-        return min(users, MAX_CONNECTIONS)
-    per_connection = max(1, math.floor(pace / KEEPALIVE_SECONDS))
-    return min(math.ceil(users / per_connection), MAX_CONNECTIONS)
+@dataclass
+class Behaviour:
+    """How the users type, and over how many connections."""
+
+    pace: float  # seconds between two saves of a user; 0: as soon as the last one is answered
+    move_after: int  # saves of an answer before moving to the next question
+    connections: int | None  # None: one per user, fewer when paced (see connections_for)
+    keep_logs: Path | None  # where to copy wrk's per-connection logs, if anywhere
+
+    def connections_for(self, users: int) -> int:
+        if self.connections:
+            return min(self.connections, users)
+        if self.pace <= 0:
+            return min(users, MAX_CONNECTIONS)
+        # A paced connection carries a few users, so that it sends often enough to stay open.
+        per_connection = max(1, math.floor(self.pace / KEEPALIVE_SECONDS))
+        return min(math.ceil(users / per_connection), MAX_CONNECTIONS)
 
 
-def load(target: Target, users: int, seconds: float, pace: float, move_after: int, connections: int | None) -> Run:
+def load(target: Target, users: int, seconds: float, how: Behaviour) -> Run:
     """Run wrk with the first `users` users of `target`, then check every acknowledged save."""
     chosen = target.users[:users]
     stored = target.settled()
-    n_connections = connections_for(users, pace, connections)
+    n_connections = how.connections_for(users)
     with tempfile.TemporaryDirectory(prefix="load-") as folder:
         out = Path(folder)
         start_question = int(time.time()) % QUESTIONS
@@ -372,8 +393,8 @@ def load(target: Target, users: int, seconds: float, pace: float, move_after: in
             **os.environ,
             "LOAD_PLAN": str(out / "plan.txt"),
             "LOAD_OUT": str(out),
-            "LOAD_PACE": str(pace),
-            "LOAD_MOVE_AFTER": str(move_after),
+            "LOAD_PACE": str(how.pace),
+            "LOAD_MOVE_AFTER": str(how.move_after),
             "LOAD_SENTENCE": SENTENCE,
             "LOAD_MAX_SENTENCES": str(MAX_SENTENCES),
         }
@@ -381,11 +402,13 @@ def load(target: Target, users: int, seconds: float, pace: float, move_after: in
         command += ["--timeout", "10s", "-s", str(HERE / "load.lua"), target.server.url]
         client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         server_before = target.server.cpu_seconds()
+        machine_before = machine_cpu_ticks()
         wrk = subprocess.run(command, env=env, capture_output=True, text=True)
+        machine_after = machine_cpu_ticks()
         server_used = target.server.cpu_seconds() - server_before
         client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if os.environ.get("LOAD_KEEP"):
-            shutil.copytree(out, os.environ["LOAD_KEEP"] + f"/{time.time():.0f}")
+        if how.keep_logs:
+            shutil.copytree(out, how.keep_logs / f"{target.kind}-{time.strftime('%H%M%S')}-{users}")
         if wrk.returncode != 0 or not (out / "summary.txt").exists():
             raise SystemExit(f"wrk failed:\n{wrk.stdout}\n{wrk.stderr}")
         summary = dict(line.split() for line in (out / "summary.txt").read_text().splitlines())
@@ -397,6 +420,8 @@ def load(target: Target, users: int, seconds: float, pace: float, move_after: in
         client_after.ru_utime + client_after.ru_stime - client_before.ru_utime - client_before.ru_stime
     ) / run.seconds
     run.server_cpu = server_used / run.seconds
+    busy, total = (after - before for after, before in zip(machine_after, machine_before, strict=True))
+    run.machine_cpu = busy / total * (os.cpu_count() or 1) if total else 0.0
     check(target, run)
     return run
 
@@ -444,15 +469,14 @@ def check(target: Target, run: Run) -> None:
 
 
 def describe(run: Run) -> str:
-    text = (
+    return (
         f"users={run.users} rps={run.rps:.1f} p50_ms={run.p(50):.1f} p99_ms={run.p(99):.1f} "
         f"errors={run.errors} lost={run.lost}"
     )
-    return text
 
 
 def details(run: Run) -> str:
-    parts = [f"client_cpu={run.client_cpu:.2f} server_cpu={run.server_cpu:.2f}"]
+    parts = [f"client_cpu={run.client_cpu:.2f} server_cpu={run.server_cpu:.2f} machine_cpu={run.machine_cpu:.2f}"]
     if run.page_ms:
         parts.append(
             f"pages={len(run.page_ms)} page_p50_ms={percentile(run.page_ms, 50):.1f} "
@@ -485,7 +509,7 @@ def measure_database(args: argparse.Namespace, url: str) -> str:
                 target = Target("bare", server, engine)
                 add_bare_users(target, args.users)
                 warm_up(args, target)
-                baseline = load(target, args.users, args.seconds, args.pace, args.move_after, args.connections)
+                baseline = load(target, args.users, args.seconds, behaviour(args))
             engine.dispose()
             print(f"  bare db={dbs.name} {describe(baseline)} {details(baseline)}", flush=True)
 
@@ -502,7 +526,7 @@ def measure_database(args: argparse.Namespace, url: str) -> str:
                     return find_capacity(args, dbs.name, target, run, env)
                 add_rehearse_users(target, args.users, run, env)
                 warm_up(args, target)
-                result = load(target, args.users, args.seconds, args.pace, args.move_after, args.connections)
+                result = load(target, args.users, args.seconds, behaviour(args))
         finally:
             engine.dispose()
         print(f"  rehearse db={dbs.name} {describe(result)} {details(result)}", flush=True)
@@ -513,10 +537,14 @@ def measure_database(args: argparse.Namespace, url: str) -> str:
         )
 
 
+def behaviour(args: argparse.Namespace) -> Behaviour:
+    return Behaviour(args.pace, args.move_after, args.connections, args.keep_logs)
+
+
 def warm_up(args: argparse.Namespace, target: Target) -> None:
     """A few seconds of the same load first, so that the measured run meets warm workers."""
     if args.warmup > 0:
-        run = load(target, len(target.users), args.warmup, args.pace, args.move_after, args.connections)
+        run = load(target, len(target.users), args.warmup, behaviour(args))
         if run.lost:
             print(f"  warm-up lost saves: {run.lost_example}", flush=True)
 
@@ -525,16 +553,16 @@ def find_capacity(args: argparse.Namespace, db: str, target: Target, run_id: str
     """The most typing users (one save every --pace seconds each) served with p99 under the target,
     no error and no lost save, with the saves keeping up with the pace: double until it fails,
     then halve the interval between the last number that held and the first that did not."""
-    pace = args.pace or 3.0
+    pace = args.pace
     held: tuple[int, Run] | None = None
     low, high = 0, None
     users = args.users
+    add_rehearse_users(target, users, run_id, env)
+    warm_up(args, target)
     while True:
         if len(target.users) < users:
             add_rehearse_users(target, users - len(target.users), run_id, env)
-        if not held:
-            warm_up(args, target)
-        run = load(target, users, args.seconds, pace, args.move_after, args.connections)
+        run = load(target, users, args.seconds, behaviour(args))
         offered = users / pace
         ok = run.errors == 0 and run.lost == 0 and run.p(99) < args.p99_ms and run.rps >= 0.9 * offered
         print(
@@ -580,6 +608,7 @@ def main() -> None:
     parser.add_argument("--capacity", action="store_true", help="find how many paced users hold the p99 target")
     parser.add_argument("--p99-ms", type=float, default=100, help="capacity: the p99 target")
     parser.add_argument("--max-users", type=int, default=4000, help="capacity: stop growing here")
+    parser.add_argument("--keep-logs", type=Path, help="copy wrk's per-connection logs into this folder")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
