@@ -474,6 +474,15 @@ def describe(run: Run) -> str:
     )
 
 
+EXCEPTION = re.compile(r"^[\w.]*(Error|Exception)\b.*")
+
+
+def server_errors(server: Server) -> str:
+    """The exceptions a server logged (a 5xx says little without them), each once."""
+    found = dict.fromkeys(m.group(0)[:200] for m in map(EXCEPTION.match, server.log.read_text().splitlines()) if m)
+    return "".join(f"\n    server log: {line}" for line in list(found)[-3:])
+
+
 def details(run: Run) -> str:
     parts = [f"client_cpu={run.client_cpu:.2f} server_cpu={run.server_cpu:.2f} machine_cpu={run.machine_cpu:.2f}"]
     if run.page_ms:
@@ -510,7 +519,7 @@ def measure_database(args: argparse.Namespace, url: str) -> str:
                 warm_up(args, target)
                 baseline = load(target, args.users, args.seconds, behaviour(args))
             engine.dispose()
-            print(f"  bare db={dbs.name} {describe(baseline)} {details(baseline)}", flush=True)
+            print(f"  bare db={dbs.name} {describe(baseline)} {details(baseline)}{server_errors(server)}", flush=True)
 
         run = uuid.uuid4().hex[:8]
         env = server_environment(
@@ -528,7 +537,7 @@ def measure_database(args: argparse.Namespace, url: str) -> str:
                 result = load(target, args.users, args.seconds, behaviour(args))
         finally:
             engine.dispose()
-        print(f"  rehearse db={dbs.name} {describe(result)} {details(result)}", flush=True)
+        print(f"  rehearse db={dbs.name} {describe(result)} {details(result)}{server_errors(server)}", flush=True)
         assert baseline is not None
         return (
             f"autosave db={dbs.name} {describe(result)} baseline_rps={baseline.rps:.1f} "
@@ -566,7 +575,7 @@ def find_capacity(args: argparse.Namespace, db: str, target: Target, run_id: str
         ok = run.errors == 0 and run.lost == 0 and run.p(99) < args.p99_ms and run.rps >= 0.9 * offered
         print(
             f"  step db={db} pace_s={pace:g} {describe(run)} offered_rps={offered:.1f} held={'yes' if ok else 'no'} "
-            f"{details(run)}",
+            f"{details(run)}{server_errors(target.server)}",
             flush=True,
         )
         if ok:
