@@ -116,19 +116,12 @@ class Server:
     log: Path
 
     def cpu_seconds(self) -> float:
-        """CPU time used so far by the gunicorn workers (Linux /proc; 0 elsewhere)."""
+        """CPU time used so far by the gunicorn master and workers."""
         try:
             children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
         except OSError:
             return 0.0
-        total = 0
-        for pid in [self.process.pid, *children]:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / os.sysconf("SC_CLK_TCK")
+        return sum(process_cpu_seconds(pid) for pid in [self.process.pid, *children])
 
 
 @contextmanager
@@ -164,6 +157,32 @@ def server_environment(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "REHEARSE_ENV", "WEB_CONCURRENCY")}
     env.update(settings)
     return env
+
+
+def process_cpu_seconds(pid: int | str) -> float:
+    """CPU time a process has used so far (Linux /proc; 0 elsewhere or when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def database_cpu_seconds(database: str | None) -> float:
+    """CPU time used so far by the PostgreSQL backends serving `database` (their process title
+    names it); 0 for SQLite, whose work is done inside the server's workers."""
+    if not database:
+        return 0.0
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if f" {database} ".encode() in title:
+                total += process_cpu_seconds(entry.name)
+    return total
 
 
 def machine_cpu_ticks() -> tuple[int, int]:
@@ -333,7 +352,8 @@ class Run:
     lost_example: str
     client_cpu: float  # cores used by wrk
     server_cpu: float  # cores used by the gunicorn workers
-    machine_cpu: float = 0.0  # cores busy on the whole machine: these two, the database and anything else
+    database_cpu: float = 0.0  # cores used by the PostgreSQL backends of this database
+    machine_cpu: float = 0.0  # cores busy on the whole machine: all of the above and anything else
     acked: dict[tuple[int, int], int] = field(default_factory=dict)  # answer -> highest save answered "saved"
 
     @property
@@ -401,9 +421,12 @@ def load(target: Target, users: int, seconds: float, how: Behaviour) -> Run:
         command += ["--timeout", "10s", "-s", str(HERE / "load.lua"), target.server.url]
         client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         server_before = target.server.cpu_seconds()
+        database = target.engine.url.database if target.engine.dialect.name == "postgresql" else None
+        database_before = database_cpu_seconds(database)
         machine_before = machine_cpu_ticks()
         wrk = subprocess.run(command, env=env, capture_output=True, text=True)
         machine_after = machine_cpu_ticks()
+        database_used = database_cpu_seconds(database) - database_before
         server_used = target.server.cpu_seconds() - server_before
         client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if how.keep_logs:
@@ -419,6 +442,7 @@ def load(target: Target, users: int, seconds: float, how: Behaviour) -> Run:
         client_after.ru_utime + client_after.ru_stime - client_before.ru_utime - client_before.ru_stime
     ) / run.seconds
     run.server_cpu = server_used / run.seconds
+    run.database_cpu = database_used / run.seconds
     busy, total = (after - before for after, before in zip(machine_after, machine_before, strict=True))
     run.machine_cpu = busy / total * (os.cpu_count() or 1) if total else 0.0
     check(target, run)
@@ -484,7 +508,11 @@ def server_errors(server: Server) -> str:
 
 
 def details(run: Run) -> str:
-    parts = [f"client_cpu={run.client_cpu:.2f} server_cpu={run.server_cpu:.2f} machine_cpu={run.machine_cpu:.2f}"]
+    other = run.machine_cpu - run.client_cpu - run.server_cpu - run.database_cpu
+    parts = [
+        f"client_cpu={run.client_cpu:.2f} server_cpu={run.server_cpu:.2f} database_cpu={run.database_cpu:.2f} "
+        f"other_cpu={max(other, 0):.2f} machine_cpu={run.machine_cpu:.2f}"
+    ]
     if run.page_ms:
         parts.append(
             f"pages={len(run.page_ms)} page_p50_ms={percentile(run.page_ms, 50):.1f} "
