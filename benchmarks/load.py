@@ -21,6 +21,7 @@ import re
 import resource
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -646,6 +647,8 @@ def main() -> None:
     parser.add_argument("--max-users", type=int, default=4000, help="capacity: stop growing here")
     parser.add_argument("--keep-logs", type=Path, help="copy wrk's per-connection logs into this folder")
     args = parser.parse_args()
+    # Stopped from outside: stop the servers and drop the databases on the way out, as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
     if args.capacity and not args.pace:
