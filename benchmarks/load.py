@@ -514,6 +514,8 @@ def details(run: Run) -> str:
         f"client_cpu={run.client_cpu:.2f} server_cpu={run.server_cpu:.2f} database_cpu={run.database_cpu:.2f} "
         f"other_cpu={max(other, 0):.2f} machine_cpu={run.machine_cpu:.2f}"
     ]
+    if run.saves:  # steadier than the rates when other work shares the machine
+        parts.append(f"server_cpu_ms_per_save={run.server_cpu * 1000 / run.rps:.2f}")
     if run.page_ms:
         parts.append(
             f"pages={len(run.page_ms)} page_p50_ms={percentile(run.page_ms, 50):.1f} "
