@@ -1,13 +1,14 @@
 # syntax=docker/dockerfile:1
-# Two stages: dependencies are built in the first, the second holds only what runs.
+# Two stages: Rehearse is installed in the first, exactly as the README's deployment installs it;
+# the second holds only the installed environment.
 
 FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
-COPY pyproject.toml README.md ./
-COPY app ./app
+COPY . .
+# Not editable: the package carries its templates, static files, migrations and question bank.
 RUN python -m pip install .
 
 FROM python:3.11-slim
@@ -18,11 +19,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     REHEARSE_INSTANCE_PATH=/data
 RUN useradd --create-home --uid 10001 rehearse && mkdir /data && chown rehearse /data
 COPY --from=build /opt/venv /opt/venv
-WORKDIR /app
-COPY --chown=rehearse . .
-# The same install as the README's first command, on top of the dependencies built above.
-RUN python -m pip install --no-deps --no-cache-dir --disable-pip-version-check -e .
 USER rehearse
+WORKDIR /data
 VOLUME /data
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s \

@@ -14,6 +14,7 @@ import logging
 import os
 import secrets
 from collections.abc import Mapping
+from importlib.resources import files
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -23,7 +24,21 @@ from zxcvbn import zxcvbn
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+def shipped_folder(package: str) -> Path:
+    """A folder of the repository that is installed inside the package (migrations/ as
+    app.migrations, seed/ as app.seed: see setup.py), wherever and however Rehearse is installed."""
+    try:
+        location = files(package)
+    except ModuleNotFoundError:
+        raise RuntimeError(
+            f"{package} is missing: Rehearse was installed before it shipped this folder. "
+            "Install it again: python -m pip install -e . (or without -e)"
+        ) from None
+    if not isinstance(location, Path):
+        raise RuntimeError(f"{package} must be installed as files on disk, not inside an archive")
+    return location
+
 
 # Values that appear in documentation or are commonly left in place: never a real key.
 KNOWN_EXAMPLE_KEYS = {
@@ -53,8 +68,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     REDIS_URL: str | None = None
 
-    SEED_DIR = str(PROJECT_ROOT / "seed" / "questions")
-    MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
+    SEED_DIR = str(shipped_folder("app.seed") / "questions")
+    MIGRATIONS_DIR = str(shipped_folder("app.migrations"))
 
     # A sign-in lasts two weeks at most, and ends after a day without use; both are enforced on
     # the server (the cookie lives as long as the first). The CSRF token lasts as long as the
@@ -163,10 +178,10 @@ WHOLE_NUMBERS = {
 SWITCHES = {"MAIL_USE_TLS": "MAIL_USE_TLS", "MAIL_USE_SSL": "MAIL_USE_SSL"}
 
 
-def instance_path() -> str | None:
-    """$REHEARSE_INSTANCE_PATH, where a deployment keeps its SQLite file and generated key."""
-    path = os.environ.get("REHEARSE_INSTANCE_PATH")
-    return os.path.abspath(path) if path else None
+def instance_path() -> str:
+    """Where the SQLite file and generated key live: $REHEARSE_INSTANCE_PATH, else ./instance in
+    the working directory (an installed package has no folder of its own to write to)."""
+    return os.path.abspath(os.environ.get("REHEARSE_INSTANCE_PATH") or "instance")
 
 
 def configure(app: Flask, name: str | None = None, overrides: Mapping[str, object] | None = None) -> None:

@@ -1,0 +1,1 @@
+"""The database migrations (Alembic), installed with the package as `app.migrations`."""

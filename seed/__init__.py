@@ -1,0 +1,1 @@
+"""The question bank, installed with the package as `app.seed`."""
