@@ -13,6 +13,7 @@ import hashlib
 from pathlib import Path
 
 from flask import Flask, request, send_from_directory
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 STATIC_FOLDER = Path(__file__).resolve().parent / "static"
@@ -56,5 +57,9 @@ def register(app: Flask) -> None:
 
 def _other_version(version: str, filename: str) -> Response:
     """A page served before the files changed asks for the old version: send today's file, but
-    never let it be kept under the old address."""
-    return send_from_directory(STATIC_FOLDER, filename, max_age=0)
+    never let it be kept under the old address. An address without a version
+    (/static/css/app.css, from a bookmark or a script) gets the file the same way."""
+    try:
+        return send_from_directory(STATIC_FOLDER, filename, max_age=0)
+    except NotFound:
+        return send_from_directory(STATIC_FOLDER, f"{version}/{filename}", max_age=0)

@@ -46,6 +46,15 @@ def test_an_old_version_still_gets_the_file_but_not_for_keeps(client):
     assert client.get("/static/000000000000/css/missing.css").status_code == 404
 
 
+def test_an_address_without_a_version_gets_the_file_but_not_for_keeps(client):
+    reply = client.get("/static/js/site.js")
+    assert reply.status_code == 200
+    assert reply.get_data() == (STATIC_FOLDER / "js/site.js").read_bytes()
+    assert "no-cache" in reply.headers["Cache-Control"]
+    assert client.get("/static/js/missing.js").status_code == 404
+    assert client.get("/static/js/../../factory.py").status_code == 404
+
+
 def test_pages_are_compressed_and_signed_in_pages_never_stored(client, user):
     reply = client.get("/", headers={"Accept-Encoding": "gzip"})
     assert reply.headers["Content-Encoding"] == "gzip"

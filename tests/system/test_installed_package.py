@@ -35,9 +35,12 @@ def test_an_installed_package_serves_from_anywhere_without_its_source(tmp_path):
         loaded = re.search(r"Loaded the question bank: (\d+) added", server.output)
         assert loaded and int(loaded.group(1)) >= 60, server.output
         with urllib.request.urlopen(f"{server.url}/auth/login", timeout=5) as response:
-            assert "<title>Sign in · Rehearse</title>" in response.read().decode()
-        with urllib.request.urlopen(f"{server.url}/static/js/interview.js", timeout=5) as response:
-            assert response.status == 200
+            page = response.read().decode()
+        assert "<title>Sign in · Rehearse</title>" in page
+        stylesheet = re.search(r'href="(/static/[^"]+/css/app\.css)"', page)
+        assert stylesheet, page
+        with urllib.request.urlopen(f"{server.url}{stylesheet.group(1)}", timeout=5) as response:
+            assert response.status == 200 and b"{" in response.read()
 
     # The data lives in ./instance of the directory it was served from, migrated to the newest schema.
     database = elsewhere / "instance" / "rehearse.db"
