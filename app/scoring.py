@@ -50,8 +50,8 @@ from typing import Any
 
 from app.scoring_key_points import asked_count, derive_claims, derive_key_points
 from app.scoring_meaning import REASONS, disagreement
-from app.scoring_terms import read_data
-from app.scoring_text import MEASURED, Text, Unit, analyse
+from app.scoring_terms import NO_ANSWER_MARKERS, NO_ANSWER_WORDS, read_data
+from app.scoring_text import MEASURED, Text, Unit, analyse, is_content, words
 
 __all__ = [
     "SCORER_VERSION",
@@ -78,6 +78,7 @@ LABELS = {
     "key_point_coverage": "key points",
     "reference_overlap": "overlap with the reference answer",
     "substance": "terms of the question and the reference answer used",
+    "reference_recall": "share of the reference answer's words used",
     "contradiction_penalty": "saying the opposite of a key point",
     "copy_penalty": "repeating the question",
     "padding_penalty": "padding with unrelated words",
@@ -86,6 +87,8 @@ LABELS = {
 
 _WINDOW_FLOOR = 0.2  # passages with less coverage than this are not checked for meaning
 _OPPOSITE_AT = 0.5  # a passage saying the opposite with this coverage earns no reference overlap
+_NO_ANSWER_MAX_WORDS = 10  # "I did not have time to answer this question"
+_NA_RE = re.compile(r"\bn\s*/\s*a\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,13 @@ class Params:
     list_max_penalty: float
     copy_free_share: float
     copy_max_penalty: float
+    recall_curve: float
     key_point_weight: float
     reference_weight: float
+    recall_weight: float
+    derived_key_point_weight: float
+    derived_reference_weight: float
+    derived_recall_weight: float
     substance_weight: float
     substance_full_at: float
     covered_at: float
@@ -335,9 +343,11 @@ class Measures:
     unrelated: float
     asked: int | None
     derived: bool
-    empty: bool
+    empty: bool  # nothing written, or only "no answer" in words
     sentences: tuple[tuple[int, int], ...]
     answer: str
+    recall: float = 0.0  # share of the reference answer's words (and the key points') in the answer
+    beyond: float = 0.0  # `overlap` counting only the reference's terms that the question does not use
 
 
 def _extra(synonyms: Sequence[Sequence[str]] | None) -> tuple[tuple[str, ...], ...]:
@@ -489,7 +499,7 @@ def measure(
         points = tuple(key_points)
         spans = _reference_spans(reference, points, extra)
     asked = asked_count(prompt)
-    if not answer or not answer.strip():
+    if not answer or not answer.strip() or is_no_answer(answer, reference):
         empty = tuple(
             PointMeasure(t, derived, 0.0, (), 0.0, (), "", False, False, (), s)
             for t, s in zip(points, spans, strict=True)
@@ -566,11 +576,18 @@ def measure(
     ref_terms = _reference_terms(reference, points, extra, p)
     kept = frozenset().union(*(text.sentence_features[s] for s in kept_sentences)) if kept_sentences else frozenset()
     overlap, overlap_words = _overlap(ref_terms, text, kept, kept_sentences, answer)
+    recall = _recall(_reference_words(reference, points, extra), text, kept, kept_sentences)
+    beyond, _ = _overlap({t: w for t, w in ref_terms.items() if t not in prompt_features}, text, kept, (), answer)
     kp_primaries = frozenset(t.primary for terms in kp_terms for t in terms)
     related = frozenset(ref_terms) | kp_primaries | prompt_features
     own_terms = {u.primary for u in text.units if u.own and not u.numeric and u.sentence in set(kept_sentences)}
     substance = sum(1 for t in own_terms if t in related)
-    copied = sum(1 for t in own_terms if t in prompt_features) / len(own_terms) if own_terms else 0.0
+    # Numbers and directions the question does not give are the answer's own: a worked
+    # calculation, or "the diameter decreases" to a question that says "increase", is no copy.
+    said = own_terms | {
+        u.primary for u in text.units if (u.numeric or u.direction_only) and u.sentence in set(kept_sentences)
+    }
+    copied = sum(1 for t in said if t in prompt_features) / len(said) if said else 0.0
     return Measures(
         tuple(results),
         overlap,
@@ -584,7 +601,46 @@ def measure(
         False,
         text.sentences,
         answer,
+        recall,
+        beyond,
     )
+
+
+def is_no_answer(answer: str, reference: str = "") -> bool:
+    """The answer says there is no answer: "No response.", "I don't know", "N/A", "-" (a word of
+    the reference answer is no such sign: "None" can answer a question)."""
+    found = [w.low for w in words(_NA_RE.sub("na", answer))]
+    if not found:
+        return True
+    if len(found) > _NO_ANSWER_MAX_WORDS or not all(w in NO_ANSWER_WORDS for w in found):
+        return False
+    in_reference = {w.low for w in words(reference)} if reference else set()
+    return any(w in NO_ANSWER_MARKERS and w not in in_reference for w in found)
+
+
+@lru_cache(maxsize=1024)
+def _reference_words(
+    reference: str, key_points: tuple[str, ...], extra: tuple[tuple[str, ...], ...]
+) -> tuple[tuple[str, str], ...]:
+    """The distinct content words (stems) of the reference answer and the key points, each with
+    the term it belongs to (a phrase or abbreviation of the field that says it too)."""
+    seen: dict[str, str] = {}
+    for text in (reference, *key_points):
+        for unit in _analyse(text, extra).units:
+            for stem in unit.own:
+                if is_content(stem):
+                    seen.setdefault(stem, unit.primary)
+    return tuple(seen.items())
+
+
+def _recall(ref_words: Sequence[tuple[str, str]], text: Text, feats: frozenset[str], usable: Sequence[int]) -> float:
+    """Plain word recall: the share of the reference's words that the answer's usable sentences
+    use, by stem or through the phrase they belong to."""
+    if not ref_words:
+        return 0.0
+    kept = set(usable)
+    stems = {n for u in text.units if u.sentence in kept for n in u.own}
+    return sum(1 for stem, term in ref_words if stem in stems or term in feats) / len(ref_words)
 
 
 def _reference_terms(
@@ -688,10 +744,7 @@ def grade(m: Measures, params: Params | None = None) -> Score:
             )
         )
     required = required_count(m.asked, len(results), m.derived, p)
-    if results:
-        weights = {"key_point_coverage": p.key_point_weight, "reference_overlap": p.reference_weight}
-    else:
-        weights = {"reference_overlap": p.key_point_weight + p.reference_weight}
+    weights = _weights(bool(results), m.derived, p)
     if p.substance_weight:
         weights["substance"] = p.substance_weight
     if m.empty:
@@ -715,6 +768,8 @@ def grade(m: Measures, params: Params | None = None) -> Score:
             m.overlap, p.derived_reference_full_at if m.derived else p.reference_full_at, p.credit_curve
         )
     }
+    if "reference_recall" in weights:
+        parts["reference_recall"] = m.recall**p.recall_curve
     if p.substance_weight:
         parts["substance"] = min(1.0, m.substance / p.substance_full_at)
     if results:
@@ -744,6 +799,19 @@ def grade(m: Measures, params: Params | None = None) -> Score:
     return Score(
         value, tuple(results), matched, components, parts, weights, SCORER_VERSION, required, m.derived, p.partly_credit
     )
+
+
+def _weights(has_key_points: bool, derived: bool, p: Params) -> dict[str, float]:
+    """The weight of each part: one set for key points written by hand, one for key points
+    derived from the reference answer; without key points the reference takes their weight."""
+    if derived:
+        kp, ref, recall = p.derived_key_point_weight, p.derived_reference_weight, p.derived_recall_weight
+    else:
+        kp, ref, recall = p.key_point_weight, p.reference_weight, p.recall_weight
+    weights = {"key_point_coverage": kp, "reference_overlap": ref} if has_key_points else {"reference_overlap": kp + ref}
+    if recall:
+        weights["reference_recall"] = recall
+    return weights
 
 
 def score_answer(

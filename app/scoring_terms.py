@@ -35,6 +35,8 @@ ISE_EXCEPTIONS: frozenset[str] = frozenset(_WORDS["ise_exceptions"])
 BRITISH_PREFIXES: dict[str, str] = dict(_WORDS["british_prefixes"])
 WORD_STEMS: dict[str, str] = dict(_WORDS["stems"])
 STEM_ALIASES: dict[str, str] = dict(_WORDS["stem_aliases"])
+NO_ANSWER_WORDS: frozenset[str] = frozenset(_WORDS["no_answer"])
+NO_ANSWER_MARKERS: frozenset[str] = frozenset(_WORDS["no_answer_markers"])
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _DATA["abbreviations"].items()}
 SYNONYMS: tuple[tuple[str, ...], ...] = tuple(tuple(group) for group in _DATA["groups"]["synonyms"])

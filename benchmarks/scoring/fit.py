@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 from app.scoring import PARAMS, Params, measure  # noqa: E402
 from app.scoring import grade as app_grade  # noqa: E402
 from benchmarks.scoring.project_set import Graded, Question, held_out_slugs, load_bank, load_eval_set  # noqa: E402
-from benchmarks.scoring.saf import GRID, Batch, batch, fit, grade, load_saf, measure_rows, pearson  # noqa: E402
+from benchmarks.scoring.saf import DERIVED_WEIGHTS, GRID, Batch, batch, fit, grade, load_saf, measure_rows, pearson  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PARAMS_FILE = ROOT / "app" / "data" / "scoring_params.toml"
@@ -42,6 +42,7 @@ PROJECT_WEIGHT = 0.5  # the project's tune split counts half as much as SAF
 START = {
     "key_point_weight": 0.6,
     "reference_weight": 0.4,
+    "recall_weight": 0.0,
     "substance_weight": 0.0,
     "substance_full_at": 10,
     "covered_at": 0.5,
@@ -106,7 +107,7 @@ def write_params(p: Params, path: Path = PARAMS_FILE) -> None:
     lines = []
     for line in fitted.splitlines():
         m = re.match(r"^(\w+)\s*=", line)
-        if (m and m.group(1) in GRID) or (m and m.group(1) == "reference_weight"):
+        if m and (m.group(1) in GRID or m.group(1) == "reference_weight" or m.group(1) in DERIVED_WEIGHTS):
             value = getattr(p, m.group(1))
             lines.append(f"{m.group(1)} = {_number(value)}")
         else:
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     saf_r, project_r = pearson(grade(saf, p), y), pearson(grade(project[0], p), project[1])
     print(f"SAF Pearson {saf_r:.3f}, project tune split {project_r:.3f}")
     print(f"pairs told apart: {traps.passed(p)} of {len(traps.pairs)}")
-    for name in ("reference_weight", *GRID):
+    for name in ("reference_weight", *DERIVED_WEIGHTS, *GRID):
         print(f"  {name} = {_number(getattr(p, name))}")
     if not args.dry_run:
         write_params(p)

@@ -32,6 +32,7 @@ SAF_FILE = HERE / "data" / "saf-english-train.jsonl"
 # The constants the fit chooses, and the values it tries for each.
 GRID: dict[str, list[float]] = {
     "key_point_weight": [round(x, 2) for x in np.arange(0.0, 1.001, 0.05)],
+    "recall_weight": [round(x, 2) for x in np.arange(0.0, 1.001, 0.05)],
     "substance_weight": [round(x, 2) for x in np.arange(0.0, 1.001, 0.05)],
     "substance_full_at": [3, 5, 8, 10, 12, 15, 20, 25, 30, 40],
     "covered_at": [round(x, 2) for x in np.arange(0.2, 0.951, 0.05)],
@@ -89,6 +90,7 @@ class Batch:
     list_likeness: np.ndarray
     unrelated: np.ndarray
     empty: np.ndarray
+    recall: np.ndarray
 
     def take(self, index: np.ndarray) -> Batch:
         return Batch(*(getattr(self, f)[index] for f in self.__dataclass_fields__))
@@ -118,11 +120,12 @@ def batch(measures: Sequence[Measures]) -> Batch:
         np.array([m.list_likeness for m in measures]),
         np.array([m.unrelated for m in measures]),
         np.array([m.empty for m in measures]),
+        np.array([m.recall for m in measures]),
     )
 
 
-def grade(b: Batch, p: Params) -> np.ndarray:
-    """The same values as app.scoring.grade, for a whole batch."""
+def parts(b: Batch, p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(key-point part, reference part, recall part, what the penalties leave of a score) per answer."""
     covered = b.valid & (b.agree >= p.covered_at) & (b.agree >= b.against) & ~b.unmeasured
     contradicted = b.valid & ~covered & (b.against >= max(p.covered_at, p.contradicted_at))
     partly = b.valid & ~covered & ~contradicted & (b.pasted | (b.agree >= p.partly_at))
@@ -136,27 +139,64 @@ def grade(b: Batch, p: Params) -> np.ndarray:
     kp_part = np.minimum(1.0, top / required)
     full_at = np.where(b.derived, p.derived_reference_full_at, p.reference_full_at)
     ref_part = np.minimum(1.0, b.overlap / full_at) ** p.credit_curve
-    substance = np.minimum(1.0, b.substance / p.substance_full_at)
-    base = (
-        np.where(
-            n > 0,
-            p.key_point_weight * kp_part + p.reference_weight * ref_part,
-            ref_part * (p.key_point_weight + p.reference_weight),
-        )
-        + p.substance_weight * substance
-    )
-    cut = base * p.contradiction_penalty * np.minimum(1.0, contradicted.sum(axis=1) / required)
-    left = base - cut
+    recall_part = b.recall**p.recall_curve
+    kept = 1.0 - p.contradiction_penalty * np.minimum(1.0, contradicted.sum(axis=1) / required)
     copying = np.maximum(0.0, (b.copied - p.copy_free_share) / (1 - p.copy_free_share))
-    left = left - left * p.copy_max_penalty * copying
-    padding = (
-        left
-        * p.padding_max_penalty
-        * np.maximum(0.0, (b.unrelated - p.padding_free_share) / (1 - p.padding_free_share))
+    kept = kept * (1 - p.copy_max_penalty * copying)
+    padding = p.padding_max_penalty * np.maximum(0.0, (b.unrelated - p.padding_free_share) / (1 - p.padding_free_share))
+    kept = kept * (1 - padding) * (1 - p.list_max_penalty * b.list_likeness)
+    none = b.empty
+    return (
+        np.where(none, 0.0, np.where(n > 0, kp_part, 0.0)),
+        np.where(none, 0.0, ref_part),
+        np.where(none, 0.0, recall_part),
+        np.where(none, 0.0, kept),
     )
-    listing = (left - padding) * p.list_max_penalty * b.list_likeness
-    value = np.clip(left - padding - listing, 0.0, 1.0)
-    return np.where(b.empty, 0.0, value)
+
+
+def grade(b: Batch, p: Params) -> np.ndarray:
+    """The same values as app.scoring.grade, for a whole batch."""
+    kp_part, ref_part, recall_part, kept = parts(b, p)
+    w_kp = np.where(b.derived, p.derived_key_point_weight, p.key_point_weight)
+    w_ref = np.where(b.derived, p.derived_reference_weight, p.reference_weight)
+    w_recall = np.where(b.derived, p.derived_recall_weight, p.recall_weight)
+    substance = np.minimum(1.0, b.substance / p.substance_full_at)
+    base = np.where(b.n > 0, w_kp * kp_part + w_ref * ref_part, (w_kp + w_ref) * ref_part)
+    base = base + w_recall * recall_part + p.substance_weight * substance
+    return np.where(b.empty, 0.0, np.clip(base * kept, 0.0, 1.0))
+
+
+DERIVED_WEIGHTS = ("derived_key_point_weight", "derived_reference_weight", "derived_recall_weight")
+
+
+def solve_derived_weights(b: Batch, y: np.ndarray, p: Params, ridge: float = 1.0) -> Params:
+    """`p` with the weights of the parts for derived key points chosen by non-negative least
+    squares on the answers whose key points were derived (a small ridge keeps them steady)."""
+    rows = b.derived & (b.n > 0)
+    if not rows.any():
+        return p
+    kp_part, ref_part, recall_part, kept = parts(b, p)
+    x = np.column_stack([kp_part, ref_part, recall_part])[rows] * kept[rows, None]
+    w = nnls(x, y[rows], ridge)
+    return p.with_values(**{name: round(float(v), 4) for name, v in zip(DERIVED_WEIGHTS, w, strict=True)})
+
+
+def nnls(x: np.ndarray, y: np.ndarray, ridge: float = 0.0) -> np.ndarray:
+    """Non-negative least squares with a ridge, by trying every set of free weights (few columns)."""
+    k = x.shape[1]
+    best, best_loss = np.zeros(k), float(np.sum(y**2))
+    for mask in range(1, 2**k):
+        free = [j for j in range(k) if mask >> j & 1]
+        a = x[:, free]
+        w_free = np.linalg.solve(a.T @ a + ridge * np.eye(len(free)), a.T @ y)
+        if (w_free < 0).any():
+            continue
+        w = np.zeros(k)
+        w[free] = w_free
+        loss = float(np.sum((x @ w - y) ** 2) + ridge * np.sum(w**2))
+        if loss < best_loss:
+            best, best_loss = w, loss
+    return best
 
 
 def check_grade(measures: Sequence[Measures], p: Params) -> float:
@@ -166,7 +206,7 @@ def check_grade(measures: Sequence[Measures], p: Params) -> float:
     return float(np.max(np.abs(fast - slow)))
 
 
-WEIGHTS = ("key_point_weight", "reference_weight", "substance_weight")
+WEIGHTS = ("key_point_weight", "reference_weight", "recall_weight", "substance_weight")
 
 
 def _with(p: Params, name: str, value: float) -> Params:
@@ -217,7 +257,8 @@ def fit(
     accept: Callable[[Params], bool] | None = None,
 ) -> Params:
     """Coordinate ascent of `objective` over GRID, from `start`; ties keep the current value.
-    `also` adds other data sets to the objective, each with its weight; `accept` rules out
+    For every candidate, the weights of the parts for derived key points are solved by least
+    squares on `b` (`solve_derived_weights`). `also` adds other data sets to the objective, each with its weight; `accept` rules out
     candidates (checked only for those that would improve the objective)."""
 
     def score(p: Params) -> float:
@@ -228,7 +269,7 @@ def fit(
             weight += w
         return total / weight
 
-    p = start
+    p = solve_derived_weights(b, y, start)
     best = score(p)
     for _ in range(ROUNDS):
         improved = False
@@ -237,6 +278,7 @@ def fit(
                 candidate = _with(p, name, value)
                 if candidate.partly_at >= candidate.covered_at:
                     continue
+                candidate = solve_derived_weights(b, y, candidate)
                 got = score(candidate)
                 if got > best + 1e-6 and (accept is None or accept(candidate)):
                     best, p, improved = got, candidate, True
