@@ -51,7 +51,7 @@ from typing import Any
 from app.scoring_key_points import asked_count, derive_claims, derive_key_points
 from app.scoring_meaning import REASONS, disagreement
 from app.scoring_terms import NO_ANSWER_MARKERS, NO_ANSWER_WORDS, read_data
-from app.scoring_text import MEASURED, Text, Unit, analyse, is_content, words
+from app.scoring_text import MEASURED, Text, Unit, analyse, is_content, normalise, words
 
 __all__ = [
     "SCORER_VERSION",
@@ -73,6 +73,7 @@ CONTRADICTED = "contradicted"
 STATUSES = (COVERED, PARTLY, MISSED, CONTRADICTED)
 NO_MEASURE_REASON = "no number tied to a measure (such as recall@10 from 0.74 to 0.81, or p99 40 ms)"
 PASTED_REASON = "the key point's own words, pasted back without an explanation"
+LISTED_REASON = "named in a list of terms, without saying what it does"
 
 LABELS = {
     "key_point_coverage": "key points",
@@ -88,6 +89,12 @@ LABELS = {
 _WINDOW_FLOOR = 0.2  # passages with less coverage than this are not checked for meaning
 _OPPOSITE_AT = 0.5  # a passage saying the opposite with this coverage earns no reference overlap
 _NO_ANSWER_MAX_WORDS = 10  # "I did not have time to answer this question"
+# A sentence of at least this many words that is a string of terms: almost no function words, or
+# mostly short pieces between commas ("bias, variance, noise, underfitting, overfitting").
+_TERM_LIST_MIN_WORDS = 8
+_TERM_LIST_STOP_SHARE = 0.1
+_TERM_LIST_SEGMENTS = 4
+_SEGMENT_RE = re.compile(r"[,;:|]|\s[-–—]\s")
 _NA_RE = re.compile(r"\bn\s*/\s*a\b", re.IGNORECASE)
 
 
@@ -328,6 +335,8 @@ class PointMeasure:
     unmeasured: bool  # the key point asks for a measured result and its best passage has none
     matched: tuple[str, ...]  # the answer's words in the evidence
     reference_span: tuple[int, int] | None
+    listed: float = 0.0  # coverage by a sentence that only lists terms (not counted in `agree`)
+    listed_window: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -521,7 +530,11 @@ def measure(
                 if _is_paste(text, s, kp_text):
                     pasted_from.setdefault(k, set()).add(s)
     pasted_sentences = set().union(*pasted_from.values()) if pasted_from else set()
-    usable = [s for s in range(len(text.sentences)) if s not in pasted_sentences]
+    # A string of terms names key points without making them: such sentences count only for
+    # "partly", unless the question asks for a number of things (then a list is the answer).
+    listed = _term_list_sentences(text) if not derived and not asked else set()
+    listed -= pasted_sentences
+    usable = [s for s in range(len(text.sentences)) if s not in pasted_sentences and s not in listed]
 
     singles = [(s,) for s in usable]
     pairs = [(a, b) for a, b in itertools.pairwise(usable) if b == a + 1]
@@ -551,7 +564,12 @@ def measure(
                 against, against_w, kind = cov, (found.sentence,), found.kind
         if k in pasted_from and not agree_w:
             agree_w = (min(pasted_from[k]),)  # the pasted sentence is what the review shows
-        window = agree_w or against_w
+        listed_cov, listed_w = 0.0, ()
+        for s in sorted(listed):
+            cov = _coverage(prepared, text.sentence_features[s], p)
+            if cov > listed_cov:
+                listed_cov, listed_w = cov, (s,)
+        window = agree_w or against_w or listed_w
         matched = _surfaces(text, window, {t.primary for t in terms}, answer) if window else ()
         unmeasured = any(t.primary == MEASURED for t in terms) and MEASURED not in _window_features(text, agree_w)
         results.append(
@@ -567,6 +585,8 @@ def measure(
                 unmeasured,
                 matched,
                 spans[k],
+                listed_cov,
+                listed_w,
             )
         )
 
@@ -594,7 +614,7 @@ def measure(
         overlap_words,
         substance,
         copied,
-        _list_likeness(text, kp_primaries if not derived else frozenset(), p),
+        _list_likeness(text, kp_primaries if not derived else frozenset(), listed, p),
         _unrelated_share(text, related, p),
         asked,
         derived,
@@ -680,10 +700,28 @@ def _unrelated_share(text: Text, related: frozenset[str], p: Params) -> float:
     return unrelated / len(units)
 
 
-def _list_likeness(text: Text, key_point_terms: frozenset[str], p: Params) -> float:
-    """0 for explained prose, up to 1 for a bare list of terms or the key points pasted back."""
+def _term_list_sentences(text: Text) -> set[int]:
+    """The sentences of `text` that are strings of terms rather than statements."""
+    out = set()
+    for s, (start, end) in enumerate(text.sentences):
+        first, last = text.sentence_words[s]
+        n = last - first
+        if n < _TERM_LIST_MIN_WORDS:
+            continue
+        stops = sum(1 for low in text.lows[first:last] if not normalise(low))
+        pieces = [len(words(piece)) for piece in _SEGMENT_RE.split(text.text[start:end])]
+        short = [k for k in pieces if 0 < k <= 3]
+        if stops / n <= _TERM_LIST_STOP_SHARE or (len(short) >= _TERM_LIST_SEGMENTS and 2 * sum(short) >= n):
+            out.add(s)
+    return out
+
+
+def _list_likeness(text: Text, key_point_terms: frozenset[str], listed: set[int], p: Params) -> float:
+    """0 for explained prose, up to 1 for a bare list of terms or the key points pasted back (or
+    the share of the answer's words in sentences that list terms)."""
     if text.word_count < p.list_min_words:
         return 0.0
+    in_lists = sum(text.sentence_words[s][1] - text.sentence_words[s][0] for s in listed) / text.word_count
     stop_share = text.stop_count / text.word_count
     bare_list = max(0.0, (p.list_stop_share - stop_share) / p.list_stop_share)
     pasted = 0.0
@@ -691,7 +729,7 @@ def _list_likeness(text: Text, key_point_terms: frozenset[str], p: Params) -> fl
     if key_point_terms and len(units) >= p.list_min_words:
         novel = sum(1 for u in units if u.primary not in key_point_terms) / len(units)
         pasted = max(0.0, (p.list_novel_share - novel) / p.list_novel_share)
-    return min(1.0, max(bare_list, pasted))
+    return min(1.0, max(bare_list, pasted, in_lists))
 
 
 # --------------------------------------------------------------------------- grading
@@ -717,6 +755,8 @@ def _status(m: PointMeasure, p: Params) -> tuple[str, tuple[int, ...], float, st
         return CONTRADICTED, m.against_window, m.against, REASONS.get(m.against_kind, "")
     if m.pasted:
         return PARTLY, m.agree_window, max(m.agree, p.partly_at), PASTED_REASON
+    if m.listed >= p.partly_at and m.listed > m.agree:
+        return PARTLY, m.listed_window, m.listed, LISTED_REASON
     if m.agree >= p.partly_at:
         return PARTLY, m.agree_window, m.agree, NO_MEASURE_REASON if m.unmeasured else ""
     return MISSED, (), m.agree, ""

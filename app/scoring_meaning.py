@@ -17,25 +17,45 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.scoring_terms import PASSIVE_WORDS, SYMMETRIC_WORDS
-from app.scoring_text import BROADER_OF, MEASURED, Text, Unit, normalise
+from app.scoring_terms import ANTONYMS, PASSIVE_WORDS, SYMMETRIC_WORDS
+from app.scoring_text import BROADER_OF, MEASURED, Text, Unit, analyse, normalise
 
 POLARITY = "polarity"
 DIRECTION = "direction"
 ROLES = "roles"
 OTHER_THING = "other-thing"
+ANTONYM = "antonym"
 
 REASONS = {
     POLARITY: "you said the opposite",
     DIRECTION: "you gave the opposite direction",
     ROLES: "you swapped the roles",
     OTHER_THING: "you said it of something else",
+    ANTONYM: "you said the opposite",
 }
 
 MAX_POLARITY_TERMS = 8  # a key point of more terms than this is checked for direction only
 MAX_ROLE_TERMS = 6  # longer key points make several claims; their word order says little
 
 _SYMMETRIC_STEMS = frozenset(normalise(w) for w in SYMMETRIC_WORDS) | SYMMETRIC_WORDS
+
+
+def _term_of(word: str) -> str:
+    units = analyse(word).units
+    return units[0].primary if units else ""
+
+
+def _opposites() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for a, b in ANTONYMS:
+        ta, tb = _term_of(a), _term_of(b)
+        if ta and tb and ta != tb:
+            out.setdefault(ta, set()).add(tb)
+            out.setdefault(tb, set()).add(ta)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+OPPOSITES = _opposites()
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,7 @@ def disagreement(
     short = sum(1 for t in terms if _content(t)) <= MAX_POLARITY_TERMS
     return (
         _other_thing(terms, units)
+        or (_antonym(terms, units) if short else None)
         or _direction(key_point, answer, units)
         or (_polarity(terms, units, polarity_at, min_polarity_terms) if short else None)
         or (_roles(key_point, terms, answer, units) if roles else None)
@@ -116,6 +137,21 @@ def _other_thing(terms: Sequence[Unit], units: list[Unit]) -> Disagreement | Non
         for u in units:
             if u.primary != term.primary and BROADER_OF.get(u.primary, frozenset()) & broader:
                 return Disagreement(OTHER_THING, u.sentence)
+    return None
+
+
+def _antonym(terms: Sequence[Unit], units: list[Unit]) -> Disagreement | None:
+    """The answer uses the opposite of a word of the key point ("overfitting" for
+    "underfitting") and never the word itself."""
+    said = frozenset(f for u in units for f in u.features)
+    own = frozenset(t.primary for t in terms)
+    for term in terms:
+        opposite = OPPOSITES.get(term.primary)
+        if not opposite or term.primary in said or opposite & own:
+            continue  # said as the key point says it, or the key point names both sides
+        for u in units:
+            if u.primary in opposite:
+                return Disagreement(ANTONYM, u.sentence)
     return None
 
 

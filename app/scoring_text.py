@@ -57,6 +57,9 @@ _NUMBERED_RE = re.compile(r"\s*(?:\d{1,2}|[ivx]{1,4}|[a-h])\.", re.IGNORECASE)
 _NO_SPLIT_BEFORE = frozenset({"e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "fig.", "e.g", "i.e", "resp.", "incl."})
 _CLAUSE_PUNCT_RE = re.compile(r"[,;:()\[\]—–]|\s-\s|\n")
 _NEGATIVE_ANY = frozenset({"any", "no"})  # "not any more", "no longer": no direction
+# "padding is excluded" says what "excludes padding" says: a passive implicit negation reaches
+# back to its subject.
+_BE_WORDS = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten"})
 _ABSORB_WITHIN = 3  # a negation turns round a direction word at most this many words after it
 _NUMBER_RE = re.compile(r"(?<![\w@^/])(\d+(?:[.,]\d+)*)\s*(%|[a-zA-Z]+)?")
 
@@ -439,7 +442,12 @@ def analyse(text: str, key_point: bool = False) -> Text:
     cues = [(a, b, False) for a, b in _negation_cues(ws, covered)]
     cues += [(u["first"], u["last"], True) for u in raw if u["primary"] in IMPLICIT_NEGATIONS]
     for first, last, implicit in cues:
-        scope = [k for k, u in enumerate(raw) if u["first"] > last and clause_of[u["first"]] == clause_of[first]]
+        passive = implicit and first > 0 and ws[first - 1].low in _BE_WORDS
+        scope = [
+            k
+            for k, u in enumerate(raw)
+            if clause_of[u["first"]] == clause_of[first] and (u["first"] > last or (passive and u["last"] < first))
+        ]
         near = [k for k in scope if raw[k]["first"] - last <= _ABSORB_WITHIN]
         turned = next((k for k in near if signs[k]), None) if not implicit else None
         if turned is not None:
