@@ -63,7 +63,7 @@ __all__ = [
     "score_answer",
 ]
 
-SCORER_VERSION = "kp-2"
+SCORER_VERSION = "kp-3"
 PARAMS_FILE = "scoring_params.toml"
 
 COVERED = "covered"
@@ -848,7 +848,9 @@ def _weights(has_key_points: bool, derived: bool, p: Params) -> dict[str, float]
         kp, ref, recall = p.derived_key_point_weight, p.derived_reference_weight, p.derived_recall_weight
     else:
         kp, ref, recall = p.key_point_weight, p.reference_weight, p.recall_weight
-    weights = {"key_point_coverage": kp, "reference_overlap": ref} if has_key_points else {"reference_overlap": kp + ref}
+    weights = (
+        {"key_point_coverage": kp, "reference_overlap": ref} if has_key_points else {"reference_overlap": kp + ref}
+    )
     if recall:
         weights["reference_recall"] = recall
     return weights

@@ -21,6 +21,7 @@ import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -31,7 +32,8 @@ import numpy as np  # noqa: E402
 from app.scoring import PARAMS, SCORER_VERSION, Params, score_answer  # noqa: E402
 from app.scoring_text import is_content, words  # noqa: E402
 from benchmarks.scoring import fit, saf  # noqa: E402
-from benchmarks.scoring.kp1 import kp1_scores  # noqa: E402
+from benchmarks.scoring.held_out_sets import load_cs_short_set, load_interview_set  # noqa: E402
+from benchmarks.scoring.previous import kp1_scores, kp2_scores  # noqa: E402
 from benchmarks.scoring.project_set import Graded, Question, held_out_slugs, load_bank, load_eval_set  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -151,9 +153,15 @@ def evaluate_saf() -> tuple[list[Line], list[Line], dict[str, float]]:
 
     recall = np.array([word_recall(r.reference, r.answer) for r in rows])
     baselines = [_line("stemmed word recall of the reference", recall, y)]
-    old = kp1_scores([(r.reference, r.answer, [], r.question) for r in rows])
+    tasks = [(r.reference, r.answer, [], r.question) for r in rows]
+    old = kp1_scores(tasks)
     if old is not None:
-        baselines.append(_line("kp-1 (previous scorer)", np.array([v for v, _ in old]), y))
+        baselines.append(_line("kp-1", np.array([v for v, _ in old]), y))
+    kp2 = kp2_scores(tasks)
+    if kp2 is not None:
+        baselines.append(
+            _line("kp-2 as shipped (its constants were fitted on all of SAF)", np.array([v for v, _ in kp2]), y)
+        )
     shipped = saf.grade(b, PARAMS)
     by_question, _ = saf.cross_validate(b, y, saf.by_question_folds(rows), also, accept)
     by_answer, _ = saf.cross_validate(b, y, saf.by_answer_folds(rows), also, accept)
@@ -173,8 +181,8 @@ def evaluate_saf() -> tuple[list[Line], list[Line], dict[str, float]]:
 # --------------------------------------------------------------------------- traps
 
 
-def evaluate_traps() -> tuple[dict[str, tuple[int, int, int]], list[str]]:
-    """Per kind: (pairs, told apart by this scorer, told apart by kp-1); and this scorer's misses."""
+def evaluate_traps() -> tuple[dict[str, tuple[int, int, int, int]], list[str]]:
+    """Per kind: (pairs, told apart by this scorer, by kp-1, by kp-2); and this scorer's misses."""
     traps = fit.load_traps()
     kinds: dict[str, list[int]] = {}
     misses = []
@@ -183,6 +191,7 @@ def evaluate_traps() -> tuple[dict[str, tuple[int, int, int]], list[str]]:
         for side in ("right", "wrong"):
             tasks.append((t.get("reference", ""), t[side], [t["key_point"]], t.get("prompt", "")))
     old = kp1_scores(tasks)
+    kp2 = kp2_scores(tasks)
     for i, t in enumerate(traps):
         ref, prompt = t.get("reference", ""), t.get("prompt", "")
         right = score_answer(ref, t["right"], [t["key_point"]], prompt=prompt)
@@ -192,26 +201,40 @@ def evaluate_traps() -> tuple[dict[str, tuple[int, int, int]], list[str]]:
         if old is not None:
             (rv, rc), (wv, wc) = old[2 * i], old[2 * i + 1]
             old_ok = rc[0] and not wc[0] and rv > wv
-        k = kinds.setdefault(t["kind"], [0, 0, 0])
+        kp2_ok = False
+        if kp2 is not None:
+            (rv, rc), (wv, wc) = kp2[2 * i], kp2[2 * i + 1]
+            kp2_ok = rc[0] and not wc[0] and rv > wv
+        k = kinds.setdefault(t["kind"], [0, 0, 0, 0])
         k[0] += 1
         k[1] += ok
         k[2] += old_ok
+        k[3] += kp2_ok
         if not ok:
             misses.append(f"{t['kind']}: “{t['key_point']}”")
-    return {k: (v[0], v[1], v[2]) for k, v in kinds.items()}, misses
+    return {k: (v[0], v[1], v[2], v[3]) for k, v in kinds.items()}, misses
 
 
 # --------------------------------------------------------------------------- project set
 
 
-def evaluate_project(worst: int = 0) -> tuple[dict[str, tuple[Figures, Figures | None]], list[str], list[str]]:
+def evaluate_project(
+    worst: int = 0,
+) -> tuple[dict[str, tuple[Figures, Figures | None, Figures | None]], list[str], list[str]]:
     bank = load_bank()
     graded = load_eval_set()
     held = held_out_slugs(graded, bank)
     rows = score_all(graded, bank)
     old = kp1_scores([(bank[g.slug].answer, g.answer, bank[g.slug].key_points, bank[g.slug].prompt) for g in graded])
     old_rows = [(g, v) for g, (v, _) in zip(graded, old, strict=True)] if old is not None else None
-    out: dict[str, tuple[Figures, Figures | None]] = {}
+    kp2 = kp2_scores([(bank[g.slug].answer, g.answer, bank[g.slug].key_points, bank[g.slug].prompt) for g in graded])
+    kp2_rows = [(g, v) for g, (v, _) in zip(graded, kp2, strict=True)] if kp2 is not None else None
+    kp2_parts = (
+        dict(zip(("tune", "held-out", "fresh"), split_rows(kp2_rows, held), strict=True)) | {"all": kp2_rows}
+        if kp2_rows
+        else {}
+    )
+    out: dict[str, tuple[Figures, Figures | None, Figures | None]] = {}
     new_parts = dict(zip(("tune", "held-out", "fresh"), split_rows(rows, held), strict=True)) | {"all": rows}
     old_parts = (
         dict(zip(("tune", "held-out", "fresh"), split_rows(old_rows, held), strict=True)) | {"all": old_rows}
@@ -219,8 +242,12 @@ def evaluate_project(worst: int = 0) -> tuple[dict[str, tuple[Figures, Figures |
         else {}
     )
     for name, part in new_parts.items():
-        out[name] = (figures(part), figures(old_parts[name]) if old_parts else None)
-    kinds = by_kind(rows, old_rows)
+        out[name] = (
+            figures(part),
+            figures(old_parts[name]) if old_parts else None,
+            figures(kp2_parts[name]) if kp2_parts else None,
+        )
+    kinds = by_kind(rows, old_rows, kp2_rows)
     lines = []
     if worst:
         far = sorted(rows, key=lambda r: -abs(r[1] - r[0].grade / MAX_GRADE))[:worst]
@@ -230,32 +257,89 @@ def evaluate_project(worst: int = 0) -> tuple[dict[str, tuple[Figures, Figures |
     return out, kinds, lines
 
 
-def by_kind(rows: list[tuple[Graded, float]], old_rows: list[tuple[Graded, float]] | None) -> list[str]:
-    kinds: dict[str, list[tuple[int, float, float]]] = {}
+def by_kind(
+    rows: list[tuple[Any, float]],
+    old_rows: list[tuple[Any, float]] | None,
+    kp2_rows: list[tuple[Any, float]] | None = None,
+) -> list[str]:
+    kinds: dict[str, list[tuple[int, float, float, float]]] = {}
     for i, (g, s) in enumerate(rows):
-        kinds.setdefault(g.kind, []).append((g.grade, s, old_rows[i][1] if old_rows else float("nan")))
-    lines = ["| kind | n | mean grade / 5 | mean score kp-1 | mean score now |", "| --- | --- | --- | --- | --- |"]
+        old = old_rows[i][1] if old_rows else float("nan")
+        kp2 = kp2_rows[i][1] if kp2_rows else float("nan")
+        kinds.setdefault(g.kind, []).append((g.grade, s, old, kp2))
+    lines = [
+        "| kind | n | mean grade / 5 | mean score kp-1 | mean score kp-2 | mean score now |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for kind, items in sorted(kinds.items(), key=lambda kv: -sum(p[0] for p in kv[1]) / len(kv[1])):
         mg = sum(p[0] for p in items) / len(items) / MAX_GRADE
         mo = sum(p[2] for p in items) / len(items)
+        m2 = sum(p[3] for p in items) / len(items)
         ms = sum(p[1] for p in items) / len(items)
-        lines.append(f"| {kind} | {len(items)} | {mg:.2f} | {mo:.2f} | {ms:.2f} |")
+        lines.append(f"| {kind} | {len(items)} | {mg:.2f} | {mo:.2f} | {m2:.2f} | {ms:.2f} |")
     return lines
 
 
 # --------------------------------------------------------------------------- report
 
 
+# --------------------------------------------------------------------------- held-out sets
+
+
+def evaluate_held_out_sets() -> tuple[list[str], list[str]]:
+    """Pearson and Spearman on interview_set.toml and cs_short_set.toml for word recall, kp-1, kp-2
+    and this scorer; and the interview set by kind."""
+    sets = {"interview": load_interview_set(), "cs-short": load_cs_short_set()}
+    scored: dict[str, dict[str, np.ndarray | None]] = {}
+    grades = {}
+    for name, items in sets.items():
+        tasks = [(i.reference, i.answer, list(i.key_points), i.prompt) for i in items]
+        grades[name] = np.array([i.grade / MAX_GRADE for i in items])
+        old, kp2 = kp1_scores(tasks), kp2_scores(tasks)
+        scored[name] = {
+            "stemmed word recall of the reference": np.array([word_recall(i.reference, i.answer) for i in items]),
+            "kp-1": np.array([v for v, _ in old]) if old is not None else None,
+            "kp-2": np.array([v for v, _ in kp2]) if kp2 is not None else None,
+            SCORER_VERSION: np.array(
+                [score_answer(i.reference, i.answer, i.key_points, prompt=i.prompt).value for i in items]
+            ),
+        }
+    n = {name: len(items) for name, items in sets.items()}
+    lines = [
+        f"| scorer | interview (n={n['interview']}) r | ρ | cs-short (n={n['cs-short']}) r | ρ |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for scorer in scored["interview"]:
+        cells = []
+        for name in sets:
+            x = scored[name][scorer]
+            cells += (
+                ["n/a", "n/a"]
+                if x is None
+                else [f"{saf.pearson(x, grades[name]):.3f}", f"{saf.spearman(x, grades[name]):.3f}"]
+            )
+        lines.append(f"| {scorer} | " + " | ".join(cells) + " |")
+    interview = scored["interview"]
+    rows = list(zip(sets["interview"], [float(v) for v in interview[SCORER_VERSION]], strict=True))
+    old_rows = kp2_rows = None
+    if interview["kp-1"] is not None:
+        old_rows = list(zip(sets["interview"], [float(v) for v in interview["kp-1"]], strict=True))
+    if interview["kp-2"] is not None:
+        kp2_rows = list(zip(sets["interview"], [float(v) for v in interview["kp-2"]], strict=True))
+    return lines, by_kind(rows, old_rows, kp2_rows)
+
+
 def write_results(
     saf_lines: tuple[list[Line], list[Line], dict[str, float]],
-    traps: tuple[dict[str, tuple[int, int, int]], list[str]],
-    project: tuple[dict[str, tuple[Figures, Figures | None]], list[str], list[str]],
+    traps: tuple[dict[str, tuple[int, int, int, int]], list[str]],
+    project: tuple[dict[str, tuple[Figures, Figures | None, Figures | None]], list[str], list[str]],
+    held_out: tuple[list[str], list[str]],
     timing: str | None,
 ) -> str:
     baselines, held, per_question = saf_lines
     trap_kinds, misses = traps
     splits, kinds, _ = project
-    total = [sum(v[i] for v in trap_kinds.values()) for i in range(3)]
+    total = [sum(v[i] for v in trap_kinds.values()) for i in range(4)]
     today = dt.date.today().isoformat()
     lines = [
         "# Answer scorer: agreement with human grades",
@@ -287,10 +371,10 @@ def write_results(
         "A pair is told apart when the right answer covers the key point and the wrong one does not and",
         "scores lower.",
         "",
-        "| kind | pairs | kp-1 | now |",
-        "| --- | --- | --- | --- |",
-        *(f"| {k} | {v[0]} | {v[2]} | {v[1]} |" for k, v in trap_kinds.items()),
-        f"| all | {total[0]} | {total[2]} | {total[1]} |",
+        "| kind | pairs | kp-1 | kp-2 | now |",
+        "| --- | --- | --- | --- | --- |",
+        *(f"| {k} | {v[0]} | {v[2]} | {v[3]} | {v[1]} |" for k, v in trap_kinds.items()),
+        f"| all | {total[0]} | {total[2]} | {total[3]} | {total[1]} |",
         "",
         ("Not told apart: " + "; ".join(misses) + ".") if misses else "Every pair is told apart.",
         "",
@@ -300,19 +384,33 @@ def write_results(
         "Only the tune split takes part in the fit (with half the weight of SAF); the held-out and",
         "fresh questions never do.",
         "",
-        "| split | answers | questions | kp-1 Pearson r | now Pearson r | now Spearman ρ | now RMSE |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| split | answers | questions | kp-1 Pearson r | kp-2 Pearson r | now Pearson r | now Spearman ρ | now RMSE |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name, (new, old) in splits.items():
+    for name, (new, old, kp2) in splits.items():
         old_r = f"{old.pearson:.3f}" if old else "n/a"
+        kp2_r = f"{kp2.pearson:.3f}" if kp2 else "n/a"
         now = f"{new.pearson:.3f} | {new.spearman:.3f} | {new.rmse:.3f}"
-        lines.append(f"| {name} | {new.n} | {new.questions} | {old_r} | {now} |")
+        lines.append(f"| {name} | {new.n} | {new.questions} | {old_r} | {kp2_r} | {now} |")
     lines += ["", "By kind of answer (all splits):", "", *kinds]
+    lines += ["", "## Held-out sets written for kp-3", "", *HELD_OUT_TEXT, "", *held_out[0]]
+    lines += ["", "The interview set by kind:", "", *held_out[1]]
     lines += ["", "## Limits", "", *LIMITS]
     if timing:
         lines += ["", "## Speed", "", timing]
     return "\n".join(lines) + "\n"
 
+
+HELD_OUT_TEXT = [
+    "Two sets written, and graded by the rubric at the top of each file, before any scorer was run",
+    "on them, and never fitted on. `interview_set.toml`: 38 answers to 6 bank questions that",
+    "`eval_set.toml` does not use, a third of them tricks (keyword stuffing, the question copied",
+    "back, facts reversed in the right words). `cs_short_set.toml`: 48 short answers to 8",
+    "introductory computer-science questions with a one- or two-sentence reference and no key points,",
+    "graded 0-5, in the style of classic short-answer sets. Both were written by kp-3's author, who",
+    "knew how the scorer works; after seeing kp-2 score stuffed answers 0.52 on the interview set, the",
+    "term-list rule was added, so that set is no longer blind for that rule.",
+]
 
 LIMITS = [
     "- The scorer reads words, not meaning: no parser and no model. Negation, direction and roles are",
@@ -339,9 +437,10 @@ def main(argv: list[str] | None = None) -> int:
     saf_lines = evaluate_saf()
     traps = evaluate_traps()
     project = evaluate_project(args.worst)
+    held_out = evaluate_held_out_sets()
     timing_file = HERE / "timing.txt"
     timing = timing_file.read_text(encoding="utf-8").strip() if timing_file.exists() else None
-    text = write_results(saf_lines, traps, project, timing)
+    text = write_results(saf_lines, traps, project, held_out, timing)
     print(text)
     for line in project[2]:
         print(line)

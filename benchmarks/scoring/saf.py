@@ -261,8 +261,8 @@ def fit(
 ) -> Params:
     """Coordinate ascent of `objective` over GRID, from `start`; ties keep the current value.
     For every candidate, the weights of the parts for derived key points are solved by least
-    squares on `b` (`solve_derived_weights`). `also` adds other data sets to the objective, each with its weight; `accept` rules out
-    candidates (checked only for those that would improve the objective)."""
+    squares on `b` (`solve_derived_weights`). `also` adds other data sets to the objective, each
+    with its weight; `accept` rules out candidates (checked only for those that would improve the objective)."""
 
     def score(p: Params) -> float:
         total = objective(grade(b, p), y)
