@@ -46,12 +46,14 @@ def _term_of(word: str) -> str:
 
 
 def _opposites() -> dict[str, frozenset[str]]:
+    """Each word's opposites, by the term it is read as and by its stem (inside a phrase such as
+    "last-token pooling" only the stem is there)."""
     out: dict[str, set[str]] = {}
     for a, b in ANTONYMS:
-        ta, tb = _term_of(a), _term_of(b)
-        if ta and tb and ta != tb:
-            out.setdefault(ta, set()).add(tb)
-            out.setdefault(tb, set()).add(ta)
+        for ta, tb in ((_term_of(a), _term_of(b)), (normalise(a), normalise(b))):
+            if ta and tb and ta != tb:
+                out.setdefault(ta, set()).add(tb)
+                out.setdefault(tb, set()).add(ta)
     return {k: frozenset(v) for k, v in out.items()}
 
 
@@ -143,14 +145,14 @@ def _other_thing(terms: Sequence[Unit], units: list[Unit]) -> Disagreement | Non
 def _antonym(terms: Sequence[Unit], units: list[Unit]) -> Disagreement | None:
     """The answer uses the opposite of a word of the key point ("overfitting" for
     "underfitting") and never the word itself."""
-    said = frozenset(f for u in units for f in u.features)
-    own = frozenset(t.primary for t in terms)
-    for term in terms:
-        opposite = OPPOSITES.get(term.primary)
-        if not opposite or term.primary in said or opposite & own:
+    said = frozenset(f for u in units for f in (*u.features, *u.own))
+    own = frozenset(w for t in terms for w in (t.primary, *t.own))
+    for word in own:
+        opposite = OPPOSITES.get(word)
+        if not opposite or word in said or opposite & own:
             continue  # said as the key point says it, or the key point names both sides
         for u in units:
-            if u.primary in opposite:
+            if opposite & {u.primary, *u.own}:
                 return Disagreement(ANTONYM, u.sentence)
     return None
 

@@ -349,3 +349,87 @@ def test_the_pure_python_and_c_stemmers_agree():
     words = {w for text in (REFERENCE, PRECISE, PADDING) for w in text.lower().split()}
     words |= {"quantization", "quantizing", "normalized", "neighbors", "generalization", "hierarchical"}
     assert {w: stemmer_c.stemWord(w) for w in words} == {w: pure.stemWord(w) for w in words}
+
+
+# --------------------------------------------------------------------------- kp-3
+
+
+@pytest.mark.parametrize(
+    "answer", ["No response.", "No submission.", "I don't know", "N/A", "-", "No idea, sorry", "Empty submission."]
+)
+def test_an_answer_that_says_there_is_no_answer_scores_zero(answer):
+    score = score_answer(REFERENCE, answer, prompt=PROMPT)
+    assert score.value == 0.0
+    assert all(kp.status == "missed" and kp.evidence is None for kp in score.key_points)
+
+
+def test_no_to_a_yes_or_no_question_is_an_answer():
+    reference = "No. Real traffic comes in bursts, so arrivals are not independent."
+    prompt = "Does the assumption of independent arrivals hold for real internet traffic?"
+    assert score_answer(reference, "No, traffic is bursty, so arrivals are not independent.", prompt=prompt).value > 0.5
+    assert not scoring.is_no_answer("No.", reference)
+    assert scoring.is_no_answer("No answer.", reference)
+
+
+def test_a_string_of_terms_names_key_points_without_making_them():
+    stuffed = (
+        "exact search, linear, corpus size, curse of dimensionality, tree indexes, ANN, recall, speed-ups, "
+        "recall@k, exact search, brute force, small collections. All of these matter to me."
+    )
+    score = _score(stuffed)
+    listed = [kp for kp in score.key_points if kp.status == "partly"]
+    assert len(listed) >= 4
+    for kp in listed:
+        assert kp.reason == scoring.LISTED_REASON
+        assert kp.evidence_text and kp.evidence_text in stuffed and "All of these" not in kp.evidence_text
+    assert not score.covered
+    assert score.value < _score(PRECISE).value / 2
+
+
+def test_a_list_is_the_answer_when_the_question_asks_for_a_number_of_things():
+    prompt = "Name 3 index families used for approximate nearest-neighbour search."
+    key_points = ("graph indexes such as HNSW", "IVF clustering", "product quantization")
+    answer = "HNSW graph indexes, IVF clustering with inverted lists, product quantization codes, LSH hashing."
+    score = score_answer("", answer, key_points, prompt=prompt)
+    assert score.covered == list(key_points)
+
+
+def test_the_opposite_word_contradicts_a_key_point():
+    key_point = "underfitting: train and validation error both high"
+    wrong = score_answer("", "When train and validation error are both high, the model is overfitting.", [key_point])
+    right = score_answer("", "When train and validation error are both high, the model is underfitting.", [key_point])
+    assert wrong.key_points[0].status == "contradicted"
+    assert wrong.key_points[0].reason == "you said the opposite"
+    assert right.key_points[0].status == "covered"
+
+
+def test_a_key_point_that_names_both_opposites_is_not_contradicted_by_one_of_them():
+    key_point = "binary logistic loss for the positive versus k negatives"
+    answer = "It trains a binary logistic loss: the observed word is the positive, k sampled words the negatives."
+    assert score_answer("", answer, [key_point]).key_points[0].status == "covered"
+
+
+def test_a_passive_implicit_negation_says_what_the_active_one_says():
+    key_point = "mean pooling with the attention mask excludes padding"
+    answer = "Mean pooling averages the token vectors using the attention mask, so that padding is excluded."
+    assert score_answer("", answer, [key_point]).key_points[0].status == "covered"
+
+
+def test_numbers_and_directions_the_question_does_not_give_are_the_answers_own():
+    prompt = "What happens to the collision domain diameter if you increase the speed of a network by a factor of 10?"
+    reference = "Diameter decreases by a factor of 10, e.g. 300m to 30m."
+    right = score_answer(reference, "The collision domain diameter decreases by a factor of 10.", prompt=prompt)
+    wrong = score_answer(reference, "The collision domain diameter will be increased.", prompt=prompt)
+    assert right.parts["copy_penalty"] < wrong.parts["copy_penalty"]
+    assert right.value > 2 * wrong.value
+    worked = "P(B) = 0.6^3 * 0.4^3 = 0.0138, P(C) = 20 * 0.0138 = 0.276, so B, C, A."
+    calculation = score_answer("B is least likely, then C, then A.", worked, prompt="Order the events B, C and A.")
+    assert "copy_penalty" not in calculation.components
+
+
+def test_derived_key_points_add_the_share_of_reference_words_used():
+    score = score_answer(REFERENCE, PRECISE, prompt=PROMPT)
+    assert score.weights["reference_recall"] > 0
+    assert 0 < score.parts["reference_recall"] <= 1
+    assert math.fsum(score.components.values()) == pytest.approx(score.value, abs=1e-12)
+    assert any("reference answer's words" in line for line in score.explain())

@@ -3,9 +3,10 @@
 (benchmarks/scoring/data/). The data files are read directly; nothing is imported from
 benchmarks/. RESULTS.md beside them has the measured figures.
 
-The floors sit a little below what was measured for SCORER_VERSION kp-2 (project set held-out
-Pearson 0.92, fresh 0.89; SAF with the shipped constants 0.73), so a change that makes the
-scorer clearly worse fails here. Raise them when the scorer improves."""
+The floors sit a little below what was measured for SCORER_VERSION kp-3 (project set held-out
+Pearson 0.92, fresh 0.88; SAF with the shipped constants 0.76; the held-out interview set 0.86,
+with its stuffed, copied and reversed answers), so a change that makes the scorer clearly worse
+fails here. Raise them when the scorer improves."""
 
 import hashlib
 import json
@@ -27,7 +28,9 @@ PEARSON_FLOOR = 0.88
 SPEARMAN_FLOOR = 0.87
 RMSE_CEILING = 0.18
 FRESH_PEARSON_FLOOR = 0.85
-SAF_PEARSON_FLOOR = 0.70
+SAF_PEARSON_FLOOR = 0.74
+INTERVIEW_SET = ROOT / "benchmarks" / "scoring" / "interview_set.toml"
+INTERVIEW_PEARSON_FLOOR = 0.80
 
 
 def pearson(xs, ys):
@@ -131,3 +134,21 @@ def test_scores_agree_with_human_grades_on_public_answers_to_another_course():
 def test_scoring_the_whole_set_is_quick(project):
     *_, elapsed = project
     assert elapsed < 3.0
+
+
+def test_stuffed_copied_and_reversed_answers_score_low_on_the_held_out_interview_set():
+    bank = {}
+    for path in sorted(SEED.glob("*.toml")):
+        for q in tomllib.loads(path.read_text(encoding="utf-8")).get("questions", []):
+            bank[q["slug"]] = q
+    rows = []
+    for g in tomllib.loads(INTERVIEW_SET.read_text(encoding="utf-8"))["answers"]:
+        q = bank[g["slug"]]
+        rows.append((g, score_answer(q["answer"], g["answer"], q["key_points"], prompt=q["prompt"]).value))
+    assert pearson([v for _, v in rows], [g["grade"] / 5 for g, _ in rows]) >= INTERVIEW_PEARSON_FLOOR
+    mean = {}
+    for g, v in rows:
+        mean.setdefault(g["kind"], []).append(v)
+    mean = {k: sum(v) / len(v) for k, v in mean.items()}
+    for trick in ("stuffing", "copied-question", "reversed-facts"):
+        assert mean[trick] < mean["good-incomplete"] < mean["excellent"], (trick, mean)
