@@ -18,9 +18,11 @@ How a score is made:
    sentences: its coverage there is the weighted share of its terms present (words of the
    question count only once the key point's own words are there). The best passage is its
    evidence. A passage that states the key point with the opposite polarity, direction or
-   roles (app/scoring_meaning.py) contradicts it instead of covering it. A sentence that is the
-   key point pasted back covers it only partly. A key point that asks for a measured result
-   needs a number tied to a measure.
+   roles, or with an antonym of one of its words (app/scoring_meaning.py) contradicts it instead
+   of covering it. A sentence that is the key point pasted back, or a string of terms ("bias,
+   variance, noise, underfitting, ..."), covers it only partly, and earns no reference overlap. A
+   key point that asks for a measured result needs a number tied to a measure. An answer that
+   says there is no answer ("No response.", "I don't know") scores 0.
 3. Status: covered from `covered_at`, partly from `partly_at` (worth `partly_credit`), else
    missed; contradicted when the best passage that says the opposite would cover it.
 4. The key-point part is the credit of the best key points over the number the question asks
@@ -28,7 +30,9 @@ How a score is made:
    derived from the reference answer, a share of them.
 5. The reference part is the share of the reference answer's terms that the answer uses, full
    at `reference_full_at` (`derived_reference_full_at` when the key points were derived: such
-   references often list alternatives, of which an answer needs only some).
+   references often list alternatives, of which an answer needs only some). The reference-recall
+   part is the plain share of the reference's words used, to the power `recall_curve`.
+   Hand-written and derived key points each have their own weights for the parts.
 6. Penalties, each a share of the score so far: contradicted key points, padding with
    unrelated words, and a bare list of terms.
 

@@ -7,6 +7,8 @@ Three checks, each on the units that scoring_text.analyse found, with no parser:
 - direction: a quantity of the key point moves the other way ("PQ uses more memory" against
   "PQ uses less memory"; "slower" against "faster");
 - other thing: the answer says it of a sibling of what the key point names (TF-IDF for BM25);
+- antonym: the answer uses the opposite of one of the key point's words, and never the word
+  itself ("overfitting" for "underfitting", "the receiver" for "the sender");
 - roles: two things the key point relates stand on swapped sides of the same relation ("the
   teacher learns from the student" against "the student learns from the teacher"); passive
   voice ("is taught by") swaps them back.

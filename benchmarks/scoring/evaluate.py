@@ -146,7 +146,7 @@ def evaluate_saf() -> tuple[list[Line], list[Line], dict[str, float]]:
     project = fit.project_tune_batch(bank, graded)
     traps = fit.TrapCheck(fit.load_traps())
     need = traps.passed(fit.start_params())
-    also = [(project[0], project[1], fit.PROJECT_WEIGHT)]
+    also = fit.also_sets(project, fit.cs_tune_batch())
 
     def accept(p: Params) -> bool:
         return traps.passed(p) >= need

@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:
 
 from app.scoring import PARAMS, Params, measure  # noqa: E402
 from app.scoring import grade as app_grade  # noqa: E402
+from benchmarks.scoring.held_out_sets import CS_SHORT_TUNE, load_cs_short_set  # noqa: E402
 from benchmarks.scoring.project_set import Graded, Question, held_out_slugs, load_bank, load_eval_set  # noqa: E402
 from benchmarks.scoring.saf import DERIVED_WEIGHTS, GRID, Batch, batch, fit, grade, load_saf, measure_rows, pearson  # noqa: E402
 
@@ -37,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 PARAMS_FILE = ROOT / "app" / "data" / "scoring_params.toml"
 TRAPS_FILE = HERE / "traps.toml"
 PROJECT_WEIGHT = 0.5  # the project's tune split counts half as much as SAF
+CS_TUNE_WEIGHT = 0.5  # so does the tune set of short computer-science answers
 # Where the search starts (the rules come from the file; these are plain middle values), so that
 # running the fit again gives the same constants whatever the file holds.
 START = {
@@ -94,10 +96,25 @@ def start_params() -> Params:
     return PARAMS.with_values(**START)
 
 
-def fit_all(saf: Batch, y: np.ndarray, project: tuple[Batch, np.ndarray], traps: TrapCheck) -> Params:
+def cs_tune_batch() -> tuple[Batch, np.ndarray]:
+    items = load_cs_short_set(CS_SHORT_TUNE)
+    measures = [measure(i.reference, i.answer, i.key_points, prompt=i.prompt) for i in items]
+    return batch(measures), np.array([i.grade / 5 for i in items])
+
+
+def also_sets(
+    project: tuple[Batch, np.ndarray], cs_tune: tuple[Batch, np.ndarray]
+) -> list[tuple[Batch, np.ndarray, float]]:
+    """The other data sets of the objective, with their weights relative to SAF."""
+    return [(project[0], project[1], PROJECT_WEIGHT), (cs_tune[0], cs_tune[1], CS_TUNE_WEIGHT)]
+
+
+def fit_all(
+    saf: Batch, y: np.ndarray, project: tuple[Batch, np.ndarray], cs_tune: tuple[Batch, np.ndarray], traps: TrapCheck
+) -> Params:
     start = start_params()
     need = traps.passed(start)
-    return fit(saf, y, start, also=[(project[0], project[1], PROJECT_WEIGHT)], accept=lambda p: traps.passed(p) >= need)
+    return fit(saf, y, start, also=also_sets(project, cs_tune), accept=lambda p: traps.passed(p) >= need)
 
 
 def write_params(p: Params, path: Path = PARAMS_FILE) -> None:
@@ -129,10 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     y = np.array([r.score for r in rows])
     saf = batch(measure_rows(rows))
     project = project_tune_batch(load_bank(), load_eval_set())
+    cs_tune = cs_tune_batch()
     traps = TrapCheck(load_traps())
-    p = fit_all(saf, y, project, traps)
+    p = fit_all(saf, y, project, cs_tune, traps)
     saf_r, project_r = pearson(grade(saf, p), y), pearson(grade(project[0], p), project[1])
-    print(f"SAF Pearson {saf_r:.3f}, project tune split {project_r:.3f}")
+    cs_r = pearson(grade(cs_tune[0], p), cs_tune[1])
+    print(f"SAF Pearson {saf_r:.3f}, project tune split {project_r:.3f}, short-answer tune set {cs_r:.3f}")
     print(f"pairs told apart: {traps.passed(p)} of {len(traps.pairs)}")
     for name in ("reference_weight", *DERIVED_WEIGHTS, *GRID):
         print(f"  {name} = {_number(getattr(p, name))}")

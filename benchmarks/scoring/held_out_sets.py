@@ -12,6 +12,7 @@ from benchmarks.scoring.project_set import load_bank
 HERE = Path(__file__).resolve().parent
 INTERVIEW_SET = HERE / "interview_set.toml"
 CS_SHORT_SET = HERE / "cs_short_set.toml"
+CS_SHORT_TUNE = HERE / "cs_short_tune.toml"  # the same kind of answers, for tuning
 MAX_GRADE = 5
 
 

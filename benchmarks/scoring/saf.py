@@ -172,15 +172,25 @@ def grade(b: Batch, p: Params) -> np.ndarray:
 DERIVED_WEIGHTS = ("derived_key_point_weight", "derived_reference_weight", "derived_recall_weight")
 
 
-def solve_derived_weights(b: Batch, y: np.ndarray, p: Params, ridge: float = 1.0) -> Params:
+def solve_derived_weights(
+    b: Batch, y: np.ndarray, p: Params, also: Sequence[tuple[Batch, np.ndarray, float]] = (), ridge: float = 1.0
+) -> Params:
     """`p` with the weights of the parts for derived key points chosen by non-negative least
-    squares on the answers whose key points were derived (a small ridge keeps them steady)."""
-    rows = b.derived & (b.n > 0)
-    if not rows.any():
+    squares on the answers whose key points were derived (a small ridge keeps them steady).
+    Each set of `also` counts with its weight relative to `b`, whatever its size."""
+    xs, ys = [], []
+    n_main = max(1, int((b.derived & (b.n > 0)).sum()))
+    for batch_, y_, weight in ((b, y, 1.0), *also):
+        rows = batch_.derived & (batch_.n > 0)
+        if not rows.any():
+            continue
+        kp_part, ref_part, recall_part, kept = parts(batch_, p)
+        scale = np.sqrt(weight * n_main / rows.sum())
+        xs.append(np.column_stack([kp_part, ref_part, recall_part])[rows] * kept[rows, None] * scale)
+        ys.append(y_[rows] * scale)
+    if not xs:
         return p
-    kp_part, ref_part, recall_part, kept = parts(b, p)
-    x = np.column_stack([kp_part, ref_part, recall_part])[rows] * kept[rows, None]
-    w = nnls(x, y[rows], ridge)
+    w = nnls(np.vstack(xs), np.concatenate(ys), ridge)
     return p.with_values(**{name: round(float(v), 4) for name, v in zip(DERIVED_WEIGHTS, w, strict=True)})
 
 
@@ -272,7 +282,7 @@ def fit(
             weight += w
         return total / weight
 
-    p = solve_derived_weights(b, y, start)
+    p = solve_derived_weights(b, y, start, also)
     best = score(p)
     for _ in range(ROUNDS):
         improved = False
@@ -281,7 +291,7 @@ def fit(
                 candidate = _with(p, name, value)
                 if candidate.partly_at >= candidate.covered_at:
                     continue
-                candidate = solve_derived_weights(b, y, candidate)
+                candidate = solve_derived_weights(b, y, candidate, also)
                 got = score(candidate)
                 if got > best + 1e-6 and (accept is None or accept(candidate)):
                     best, p, improved = got, candidate, True
