@@ -54,7 +54,7 @@ from typing import Any
 
 from app.scoring_key_points import asked_count, derive_claims, derive_key_points
 from app.scoring_meaning import REASONS, disagreement
-from app.scoring_terms import NO_ANSWER_MARKERS, NO_ANSWER_WORDS, read_data
+from app.scoring_terms import NO_ANSWER_MARKERS, NO_ANSWER_WORDS, VAGUE_WORDS, read_data
 from app.scoring_text import MEASURED, Text, Unit, analyse, is_content, normalise, words
 
 __all__ = [
@@ -78,6 +78,7 @@ STATUSES = (COVERED, PARTLY, MISSED, CONTRADICTED)
 NO_MEASURE_REASON = "no number tied to a measure (such as recall@10 from 0.74 to 0.81, or p99 40 ms)"
 PASTED_REASON = "the key point's own words, pasted back without an explanation"
 LISTED_REASON = "named in a list of terms, without saying what it does"
+CHATTER_REASON = "its words come amid talk about something else"
 
 LABELS = {
     "key_point_coverage": "key points",
@@ -120,6 +121,7 @@ class Params:
     list_stop_share: float
     list_novel_share: float
     list_max_penalty: float
+    chatter_at: float
     copy_free_share: float
     copy_max_penalty: float
     recall_curve: float
@@ -341,6 +343,7 @@ class PointMeasure:
     reference_span: tuple[int, int] | None
     listed: float = 0.0  # coverage by a sentence that only lists terms (not counted in `agree`)
     listed_window: tuple[int, ...] = ()
+    chatter: float = 0.0  # share of unrelated words in the agreeing passage
 
 
 @dataclass(frozen=True)
@@ -540,6 +543,10 @@ def measure(
     listed -= pasted_sentences
     usable = [s for s in range(len(text.sentences)) if s not in pasted_sentences and s not in listed]
 
+    ref_terms = _reference_terms(reference, points, extra, p)
+    kp_primaries = frozenset(t.primary for terms in kp_terms for t in terms)
+    related = frozenset(ref_terms) | kp_primaries | prompt_features
+
     singles = [(s,) for s in usable]
     pairs = [(a, b) for a, b in itertools.pairwise(usable) if b == a + 1]
     features = {w: _window_features(text, w) for w in (*singles, *pairs)}
@@ -576,6 +583,7 @@ def measure(
         window = agree_w or against_w or listed_w
         matched = _surfaces(text, window, {t.primary for t in terms}, answer) if window else ()
         unmeasured = any(t.primary == MEASURED for t in terms) and MEASURED not in _window_features(text, agree_w)
+        chatter = _window_unrelated(text, agree_w, related) if agree_w and not derived else 0.0
         results.append(
             PointMeasure(
                 points[k],
@@ -591,19 +599,17 @@ def measure(
                 spans[k],
                 listed_cov,
                 listed_w,
+                chatter,
             )
         )
 
     # Sentences that say the opposite of a key point earn no overlap with the reference either.
     opposite = {s for r in results if r.against >= _OPPOSITE_AT and r.against > r.agree for s in r.against_window}
     kept_sentences = [s for s in usable if s not in opposite]
-    ref_terms = _reference_terms(reference, points, extra, p)
     kept = frozenset().union(*(text.sentence_features[s] for s in kept_sentences)) if kept_sentences else frozenset()
     overlap, overlap_words = _overlap(ref_terms, text, kept, kept_sentences, answer)
     recall = _recall(_reference_words(reference, points, extra), text, kept, kept_sentences)
     beyond, _ = _overlap({t: w for t, w in ref_terms.items() if t not in prompt_features}, text, kept, (), answer)
-    kp_primaries = frozenset(t.primary for terms in kp_terms for t in terms)
-    related = frozenset(ref_terms) | kp_primaries | prompt_features
     own_terms = {u.primary for u in text.units if u.own and not u.numeric and u.sentence in set(kept_sentences)}
     substance = sum(1 for t in own_terms if t in related)
     # Numbers and directions the question does not give are the answer's own: a worked
@@ -693,6 +699,17 @@ def _overlap(
     return sum(terms[t] for t in hits) / total, _surfaces(text, usable, hits, original)
 
 
+def _window_unrelated(text: Text, window: Sequence[int], related: frozenset[str]) -> float:
+    """Share of the passage's content words that neither the question, the reference, the key
+    points nor the term table know, when the passage also says something vague ("it was great",
+    "I enjoy"): the key point's words said amid chatter about something else. 0 otherwise."""
+    lows = {low for s in window for low in text.lows[slice(*text.sentence_words[s])]}
+    units = [u for s in window for u in text.sentence_units[s] if u.own and not u.numeric]
+    if not units or not lows & VAGUE_WORDS:
+        return 0.0
+    return sum(1 for u in units if not (u.features & related) and not u.primary.startswith("~")) / len(units)
+
+
 def _unrelated_share(text: Text, related: frozenset[str], p: Params) -> float:
     """Share of the answer's content words that neither the question, the reference nor the key
     points use, nor the field's term table knows (a story about another project still talks
@@ -754,6 +771,8 @@ def required_count(asked: int | None, n: int, derived: bool, p: Params) -> int:
 def _status(m: PointMeasure, p: Params) -> tuple[str, tuple[int, ...], float, str]:
     """(status, evidence window, coverage, reason) of one key point."""
     if m.agree >= p.covered_at and m.agree >= m.against and not m.unmeasured:
+        if m.chatter >= p.chatter_at:
+            return PARTLY, m.agree_window, m.agree, CHATTER_REASON
         return COVERED, m.agree_window, m.agree, ""
     if m.against >= max(p.covered_at, p.contradicted_at):
         return CONTRADICTED, m.against_window, m.against, REASONS.get(m.against_kind, "")

@@ -16,6 +16,7 @@ Three checks, each on the units that scoring_text.analyse found, with no parser:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -83,15 +84,19 @@ def disagreement(
     roles: bool = True,
 ) -> Disagreement | None:
     """How `answer`'s sentences `window` contradict `key_point`, or None when they do not.
-    A key point of many terms makes several claims at once: only its directions are checked."""
+    A key point of many terms makes several claims at once: only its directions are checked.
+    `roles` (off for key points derived from a reference, which often compares two things in one
+    sentence) also checks antonyms, swapped roles and swapped comparisons."""
     units = [u for s in window for u in answer.sentence_units[s]]
     short = sum(1 for t in terms if _content(t)) <= MAX_POLARITY_TERMS
     return (
         _other_thing(terms, units)
-        or (_antonym(terms, units) if short else None)
+        or (_antonym(terms, units) if short and roles else None)
         or _direction(key_point, answer, units)
         or (_polarity(terms, units, polarity_at, min_polarity_terms) if short else None)
         or (_roles(key_point, terms, answer, units) if roles else None)
+        or (_swapped_pairs(key_point, units) if roles else None)
+        or (_swapped_comparison(key_point, answer, units) if roles else None)
     )
 
 
@@ -157,6 +162,64 @@ def _antonym(terms: Sequence[Unit], units: list[Unit]) -> Disagreement | None:
             if opposite & {u.primary, *u.own}:
                 return Disagreement(ANTONYM, u.sentence)
     return None
+
+
+def _clause_pairs(units: Sequence[Unit], wanted: Sequence[str]) -> set[tuple[str, str]]:
+    """Neighbouring terms of `wanted` in the same clause, in order (other words skipped)."""
+    seen: list[tuple[int, str]] = []
+    for u in units:
+        term = next((w for w in wanted if w in u.features), None)
+        if term is not None and _content(u) and not u.generic:
+            seen.append((u.clause, term))
+    return {(a, b) for (ca, a), (cb, b) in itertools.pairwise(seen) if ca == cb and a != b}
+
+
+def _swapped_pairs(key_point: Text, units: list[Unit]) -> Disagreement | None:
+    """Two things that the key point ties to two others are tied the other way round: "the
+    bi-encoder retrieves and the cross-encoder reranks" against "the cross-encoder retrieves and
+    the bi-encoder reranks"."""
+    kp_terms = [u.primary for u in key_point.units if _content(u) and not u.generic]
+    wanted = list(dict.fromkeys(kp_terms))
+    ours = _clause_pairs(key_point.units, wanted)
+    theirs = _clause_pairs(units, wanted)
+    for a, b in ours:
+        for c, e in ours:
+            if len({a, b, c, e}) < 4 or (a, b) in theirs or (c, e) in theirs:
+                continue
+            if (c, b) in theirs and (a, e) in theirs:
+                return Disagreement(ROLES, units[0].sentence)
+    return None
+
+
+def _comparison(text: Text, units: Sequence[Unit]) -> tuple[Unit, list[Unit], Unit] | None:
+    """(the comparative, the terms before it in its clause, the first term after "than"), for
+    the first comparison of `units`."""
+    for i, d in enumerate(units):
+        if d.word + 1 >= len(text.lows) or text.lows[d.word + 1] != "than":
+            continue
+        before = [u for u in units[:i] if u.clause == d.clause and _content(u) and not u.generic]
+        after = next((u for u in units[i + 1 :] if u.clause == d.clause and _content(u) and not u.generic), None)
+        if before and after is not None:
+            return d, before, after
+    return None
+
+
+def _swapped_comparison(key_point: Text, answer: Text, units: list[Unit]) -> Disagreement | None:
+    """The two sides of a comparison swapped: "dense retrieval handles paraphrases better than
+    sparse retrieval" against "sparse retrieval handles paraphrases better than dense retrieval"."""
+    ours = _comparison(key_point, key_point.units)
+    theirs = _comparison(answer, units)
+    if ours is None or theirs is None:
+        return None
+    d, before, after = ours
+    d2, before2, after2 = theirs
+    if ((d.sign or d2.sign) and d.sign != d2.sign) or not (d.sign or d.primary == d2.primary):
+        return None  # "worse than" with the sides swapped says the same
+    put_first = any(after.primary in u.features for u in before2)
+    put_last = any(u.primary in after2.features for u in before) and not any(
+        after2.primary == u.primary for u in before2
+    )
+    return Disagreement(ROLES, d2.sentence) if put_first and put_last else None
 
 
 def _is_symmetric(unit: Unit) -> bool:

@@ -37,6 +37,7 @@ WORD_STEMS: dict[str, str] = dict(_WORDS["stems"])
 STEM_ALIASES: dict[str, str] = dict(_WORDS["stem_aliases"])
 NO_ANSWER_WORDS: frozenset[str] = frozenset(_WORDS["no_answer"])
 NO_ANSWER_MARKERS: frozenset[str] = frozenset(_WORDS["no_answer_markers"])
+VAGUE_WORDS: frozenset[str] = frozenset(_WORDS["vague"])
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _DATA["abbreviations"].items()}
 SYNONYMS: tuple[tuple[str, ...], ...] = tuple(tuple(group) for group in _DATA["groups"]["synonyms"])

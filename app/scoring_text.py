@@ -60,7 +60,41 @@ _NEGATIVE_ANY = frozenset({"any", "no"})  # "not any more", "no longer": no dire
 # "padding is excluded" says what "excludes padding" says: a passive implicit negation reaches
 # back to its subject.
 _BE_WORDS = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten"})
-_ABSORB_WITHIN = 3  # a negation turns round a direction word at most this many words after it
+_ABSORB_WITHIN = 3
+_PHRASE_BREAKS = frozenset(
+    {
+        "through",
+        "with",
+        "by",
+        "for",
+        "in",
+        "on",
+        "at",
+        "when",
+        "while",
+        "because",
+        "since",
+        "so",
+        "to",
+        "from",
+        "into",
+        "via",
+        "using",
+        "before",
+        "after",
+        "during",
+        "than",
+        "which",
+        "that",
+        "and",
+        "or",
+        "but",
+        "if",
+        "unless",
+        "where",
+        "whereas",
+    }
+)  # a negation turns round a direction word at most this many words after it
 _NUMBER_RE = re.compile(r"(?<![\w@^/])(\d+(?:[.,]\d+)*)\s*(%|[a-zA-Z]+)?")
 
 # snowballstemmer runs the Snowball algorithms in pure Python, or through PyStemmer's C build
@@ -448,6 +482,9 @@ def analyse(text: str, key_point: bool = False) -> Text:
             for k, u in enumerate(raw)
             if clause_of[u["first"]] == clause_of[first] and (u["first"] > last or (passive and u["last"] < first))
         ]
+        if implicit:
+            # "ignores the padding tokens through the attention mask": only the object is ignored
+            scope = [k for k in scope if not _phrase_break(ws, last, raw[k]["first"])]
         near = [k for k in scope if raw[k]["first"] - last <= _ABSORB_WITHIN]
         turned = next((k for k in near if signs[k]), None) if not implicit else None
         if turned is not None:
@@ -466,7 +503,8 @@ def analyse(text: str, key_point: bool = False) -> Text:
         unit_feats: frozenset[str] = frozenset(
             u["features"] - {UP, DOWN} | ({primary} if primary in (UP, DOWN) else set())
         )
-        targets = _targets(raw, k, clause_of) if signs[k] else ()
+        than = u["last"] + 1 < len(ws) and ws[u["last"] + 1].low == "than"
+        targets = _targets(raw, k, clause_of, than) if signs[k] else ()
         units.append(
             Unit(
                 primary,
@@ -508,10 +546,19 @@ def analyse(text: str, key_point: bool = False) -> Text:
     )
 
 
-def _targets(raw: list[dict[str, Any]], k: int, clause_of: list[int]) -> tuple[int, ...]:
+def _phrase_break(ws: list[Word], cue: int, word: int) -> bool:
+    """A preposition or conjunction stands between the cue word and `word` (exclusive): `word` is
+    outside the phrase that follows the cue."""
+    lo, hi = sorted((cue, word))
+    return any(w.low in _PHRASE_BREAKS for w in ws[lo + 1 : hi])
+
+
+def _targets(raw: list[dict[str, Any]], k: int, clause_of: list[int], than: bool = False) -> tuple[int, ...]:
     """The units whose quantity the direction word `k` moves: the next content unit of its
     clause ("less memory"), and for a verb the one before it too ("the diameter decreases by a
-    factor of 10"); the one before when nothing follows ("the learning rate is lower")."""
+    factor of 10"); the one before when nothing follows ("the learning rate is lower") or when
+    "than" follows ("the teacher is larger than the student"). A term of the field that moves
+    something by itself ("compresses") moves itself and its neighbours."""
     clause = clause_of[raw[k]["first"]]
 
     def content(j: int) -> bool:
@@ -523,11 +570,12 @@ def _targets(raw: list[dict[str, Any]], k: int, clause_of: list[int]) -> tuple[i
             and not all(is_generic(n) for n in raw[j]["own"])
         )
 
-    if raw[k]["primary"] not in (UP, DOWN):
-        return (k,)  # "faster" moves its own quantity
     after = next((j for j in (k + 1, k + 2) if content(j)), None)
     before = next((j for j in (k - 1, k - 2) if content(j)), None)
-    if after is None:
+    if raw[k]["primary"] not in (UP, DOWN):
+        # "faster" moves its own quantity; "shrinks the index" moves the index too
+        return (k, *(j for j in (after, before) if j is not None))
+    if after is None or (than and before is not None):
         return (before,) if before is not None else ()
     if before is not None and raw[k].get("verb"):
         return (after, before)

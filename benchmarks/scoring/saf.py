@@ -92,6 +92,7 @@ class Batch:
     empty: np.ndarray
     recall: np.ndarray
     listed: np.ndarray
+    chatter: np.ndarray
 
     def take(self, index: np.ndarray) -> Batch:
         return Batch(*(getattr(self, f)[index] for f in self.__dataclass_fields__))
@@ -100,12 +101,12 @@ class Batch:
 def batch(measures: Sequence[Measures]) -> Batch:
     width = max(1, max(len(m.points) for m in measures))
     shape = (len(measures), width)
-    agree, against, listed = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    agree, against, listed, chatter = np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape)
     pasted, unmeasured, valid = np.zeros(shape, bool), np.zeros(shape, bool), np.zeros(shape, bool)
     for i, m in enumerate(measures):
         for k, p in enumerate(m.points):
             agree[i, k], against[i, k], pasted[i, k], valid[i, k] = p.agree, p.against, p.pasted, True
-            unmeasured[i, k], listed[i, k] = p.unmeasured, p.listed
+            unmeasured[i, k], listed[i, k], chatter[i, k] = p.unmeasured, p.listed, p.chatter
     return Batch(
         agree,
         against,
@@ -123,15 +124,17 @@ def batch(measures: Sequence[Measures]) -> Batch:
         np.array([m.empty for m in measures]),
         np.array([m.recall for m in measures]),
         listed,
+        chatter,
     )
 
 
 def parts(b: Batch, p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(key-point part, reference part, recall part, what the penalties leave of a score) per answer."""
-    covered = b.valid & (b.agree >= p.covered_at) & (b.agree >= b.against) & ~b.unmeasured
-    contradicted = b.valid & ~covered & (b.against >= max(p.covered_at, p.contradicted_at))
+    agreed = b.valid & (b.agree >= p.covered_at) & (b.agree >= b.against) & ~b.unmeasured
+    covered = agreed & (b.chatter < p.chatter_at)
+    contradicted = b.valid & ~agreed & (b.against >= max(p.covered_at, p.contradicted_at))
     listed = (b.listed >= p.partly_at) & (b.listed > b.agree)
-    partly = b.valid & ~covered & ~contradicted & (b.pasted | listed | (b.agree >= p.partly_at))
+    partly = b.valid & ~covered & ~contradicted & (b.pasted | listed | (b.agree >= p.partly_at) | agreed)
     credit = covered * 1.0 + partly * p.partly_credit
     n = b.n
     shared = np.maximum(1, np.minimum(n, np.ceil(p.derived_required_share * n - 1e-9)))

@@ -366,7 +366,10 @@ def test_an_answer_that_says_there_is_no_answer_scores_zero(answer):
 def test_no_to_a_yes_or_no_question_is_an_answer():
     reference = "No. Real traffic comes in bursts, so arrivals are not independent."
     prompt = "Does the assumption of independent arrivals hold for real internet traffic?"
-    assert score_answer(reference, "No, traffic comes in bursts, so arrivals are not independent.", prompt=prompt).value > 0.5
+    assert (
+        score_answer(reference, "No, traffic comes in bursts, so arrivals are not independent.", prompt=prompt).value
+        > 0.5
+    )
     assert not scoring.is_no_answer("No.", reference)
     assert scoring.is_no_answer("No answer.", reference)
 

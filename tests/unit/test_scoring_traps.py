@@ -13,9 +13,11 @@ from app.scoring import CONTRADICTED, PARTLY, score_answer
 
 TRAPS = Path(__file__).resolve().parents[2] / "benchmarks" / "scoring" / "traps.toml"
 PAIRS = tomllib.loads(TRAPS.read_text(encoding="utf-8"))["pairs"]
+# Pairs written after kp-3's rules, before the scorer was run on them (evaluate.py reports them).
+FRESH = tomllib.loads(TRAPS.with_name("traps_fresh.toml").read_text(encoding="utf-8"))["pairs"]
 KINDS = {"polarity", "direction", "roles", "false-friend", "antonym", "measured-result", "pasted", "filler"}
 # Pairs this version does not tell apart yet, by key point (RESULTS.md lists them).
-KNOWN_MISSES = {"offline metric and online A/B outcome"}
+KNOWN_MISSES: set[str] = set()
 
 
 def _score(pair, side):
@@ -41,12 +43,21 @@ def test_the_right_answer_covers_the_point_and_the_wrong_one_does_not(pair):
     assert right.value > wrong.value
 
 
-def test_at_least_nineteen_in_twenty_pairs_are_told_apart():
+def _told_apart(pairs):
     told = 0
-    for pair in PAIRS:
+    for pair in pairs:
         right, wrong = _score(pair, "right"), _score(pair, "wrong")
         told += right.key_points[0].covered and not wrong.key_points[0].covered and right.value > wrong.value
-    assert told / len(PAIRS) >= 0.95
+    return told
+
+
+def test_at_least_nineteen_in_twenty_pairs_are_told_apart():
+    assert _told_apart(PAIRS) / len(PAIRS) >= 0.95
+
+
+def test_at_least_thirteen_in_sixteen_fresh_pairs_are_told_apart():
+    assert len(FRESH) == 16
+    assert _told_apart(FRESH) >= 13
 
 
 @pytest.mark.parametrize("kind", ["polarity", "direction", "roles", "false-friend", "antonym"])
