@@ -99,6 +99,7 @@ _NO_ANSWER_MAX_WORDS = 10  # "I did not have time to answer this question"
 _TERM_LIST_MIN_WORDS = 8
 _TERM_LIST_STOP_SHARE = 0.1
 _TERM_LIST_SEGMENTS = 4
+_PIECE_WORD_RE = re.compile(r"[^\W_]+")
 _SEGMENT_RE = re.compile(r"[,;:|]|\s[-–—]\s")
 _NA_RE = re.compile(r"\bn\s*/\s*a\b", re.IGNORECASE)
 
@@ -639,6 +640,8 @@ def measure(
 def is_no_answer(answer: str, reference: str = "") -> bool:
     """The answer says there is no answer: "No response.", "I don't know", "N/A", "-" (a word of
     the reference answer is no such sign: "None" can answer a question)."""
+    if len(answer.split()) > _NO_ANSWER_MAX_WORDS:
+        return False
     found = [w.low for w in words(_NA_RE.sub("na", answer))]
     if not found:
         return True
@@ -673,8 +676,9 @@ def _recall(ref_words: Sequence[tuple[str, str]], text: Text, feats: frozenset[s
     return sum(1 for stem, term in ref_words if stem in stems or term in feats) / len(ref_words)
 
 
+@lru_cache(maxsize=1024)
 def _reference_terms(
-    reference: str, key_points: Sequence[str], extra: tuple[tuple[str, ...], ...], p: Params
+    reference: str, key_points: tuple[str, ...], extra: tuple[tuple[str, ...], ...], p: Params
 ) -> dict[str, float]:
     """The reference's terms that an answer can be credited for, with their weights. Words of
     the question count too: an answer that only repeats the question loses it to the copy
@@ -730,7 +734,7 @@ def _term_list_sentences(text: Text) -> set[int]:
         if n < _TERM_LIST_MIN_WORDS:
             continue
         stops = sum(1 for low in text.lows[first:last] if not normalise(low))
-        pieces = [len(words(piece)) for piece in _SEGMENT_RE.split(text.text[start:end])]
+        pieces = [len(_PIECE_WORD_RE.findall(piece)) for piece in _SEGMENT_RE.split(text.text[start:end])]
         short = [k for k in pieces if 0 < k <= 3]
         if stops / n <= _TERM_LIST_STOP_SHARE or (len(short) >= _TERM_LIST_SEGMENTS and 2 * sum(short) >= n):
             out.add(s)

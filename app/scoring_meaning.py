@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.scoring_terms import ANTONYMS, PASSIVE_WORDS, SYMMETRIC_WORDS
 from app.scoring_text import BROADER_OF, MEASURED, Text, Unit, analyse, normalise
@@ -174,13 +175,27 @@ def _clause_pairs(units: Sequence[Unit], wanted: Sequence[str]) -> set[tuple[str
     return {(a, b) for (ca, a), (cb, b) in itertools.pairwise(seen) if ca == cb and a != b}
 
 
+@lru_cache(maxsize=1024)
+def _key_point_pairs(text: str) -> tuple[list[str], set[tuple[str, str]]]:
+    """The key point's terms, and its neighbouring pairs of them."""
+    key_point = analyse(text, key_point=True)
+    wanted = list(dict.fromkeys(u.primary for u in key_point.units if _content(u) and not u.generic))
+    return wanted, _clause_pairs(key_point.units, wanted)
+
+
+@lru_cache(maxsize=1024)
+def _key_point_comparison(text: str) -> tuple[Unit, list[Unit], Unit] | None:
+    key_point = analyse(text, key_point=True)
+    return _comparison(key_point, key_point.units)
+
+
 def _swapped_pairs(key_point: Text, units: list[Unit]) -> Disagreement | None:
     """Two things that the key point ties to two others are tied the other way round: "the
     bi-encoder retrieves and the cross-encoder reranks" against "the cross-encoder retrieves and
     the bi-encoder reranks"."""
-    kp_terms = [u.primary for u in key_point.units if _content(u) and not u.generic]
-    wanted = list(dict.fromkeys(kp_terms))
-    ours = _clause_pairs(key_point.units, wanted)
+    wanted, ours = _key_point_pairs(key_point.text)
+    if len(ours) < 2:
+        return None
     theirs = _clause_pairs(units, wanted)
     for a, b in ours:
         for c, e in ours:
@@ -207,9 +222,11 @@ def _comparison(text: Text, units: Sequence[Unit]) -> tuple[Unit, list[Unit], Un
 def _swapped_comparison(key_point: Text, answer: Text, units: list[Unit]) -> Disagreement | None:
     """The two sides of a comparison swapped: "dense retrieval handles paraphrases better than
     sparse retrieval" against "sparse retrieval handles paraphrases better than dense retrieval"."""
-    ours = _comparison(key_point, key_point.units)
+    ours = _key_point_comparison(key_point.text)
+    if ours is None:
+        return None
     theirs = _comparison(answer, units)
-    if ours is None or theirs is None:
+    if theirs is None:
         return None
     d, before, after = ours
     d2, before2, after2 = theirs

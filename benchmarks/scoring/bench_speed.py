@@ -27,6 +27,7 @@ if str(ROOT) not in sys.path:
 
 import app.scoring as scoring  # noqa: E402
 import app.scoring_key_points as scoring_key_points  # noqa: E402
+import app.scoring_meaning as scoring_meaning  # noqa: E402
 import app.scoring_text as scoring_text  # noqa: E402
 from benchmarks.scoring.project_set import load_bank  # noqa: E402
 
@@ -61,6 +62,10 @@ def _clear_caches() -> None:
     scoring_text.normalise.cache_clear()
     scoring_text.analyse.cache_clear()
     scoring._reference_spans.cache_clear()
+    scoring._reference_words.cache_clear()
+    scoring._reference_terms.cache_clear()
+    scoring_meaning._key_point_pairs.cache_clear()
+    scoring_meaning._key_point_comparison.cache_clear()
     scoring_key_points.derive_claims.cache_clear()
 
 
