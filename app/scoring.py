@@ -97,7 +97,8 @@ _NO_ANSWER_MAX_WORDS = 10  # "I did not have time to answer this question"
 # A sentence of at least this many words that is a string of terms: almost no function words, or
 # mostly short pieces between commas ("bias, variance, noise, underfitting, overfitting").
 _TERM_LIST_MIN_WORDS = 8
-_TERM_LIST_STOP_SHARE = 0.1
+_TERM_LIST_BARE_WORDS = 12  # a longer sentence with almost no function words is a string of terms
+_TERM_LIST_STOP_SHARE = 0.05
 _TERM_LIST_SEGMENTS = 4
 _PIECE_WORD_RE = re.compile(r"[^\W_]+")
 _SEGMENT_RE = re.compile(r"[,;:|]|\s[-–—]\s")
@@ -736,7 +737,8 @@ def _term_list_sentences(text: Text) -> set[int]:
         stops = sum(1 for low in text.lows[first:last] if not normalise(low))
         pieces = [len(_PIECE_WORD_RE.findall(piece)) for piece in _SEGMENT_RE.split(text.text[start:end])]
         short = [k for k in pieces if 0 < k <= 3]
-        if stops / n <= _TERM_LIST_STOP_SHARE or (len(short) >= _TERM_LIST_SEGMENTS and 2 * sum(short) >= n):
+        bare = n >= _TERM_LIST_BARE_WORDS and stops / n < _TERM_LIST_STOP_SHARE
+        if bare or (len(short) >= _TERM_LIST_SEGMENTS and 2 * sum(short) >= n):
             out.add(s)
     return out
 

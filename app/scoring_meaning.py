@@ -97,6 +97,7 @@ def disagreement(
         or (_polarity(terms, units, polarity_at, min_polarity_terms) if short else None)
         or (_roles(key_point, terms, answer, units) if roles else None)
         or (_swapped_pairs(key_point, units) if roles else None)
+        or (_reversed_transfer(key_point, answer, units) if roles else None)
         or (_swapped_comparison(key_point, answer, units) if roles else None)
     )
 
@@ -153,16 +154,38 @@ def _other_thing(terms: Sequence[Unit], units: list[Unit]) -> Disagreement | Non
 def _antonym(terms: Sequence[Unit], units: list[Unit]) -> Disagreement | None:
     """The answer uses the opposite of a word of the key point ("overfitting" for
     "underfitting") and never the word itself."""
-    said = frozenset(f for u in units for f in (*u.features, *u.own))
     own = frozenset(w for t in terms for w in (t.primary, *t.own))
-    for word in own:
-        opposite = OPPOSITES.get(word)
-        if not opposite or word in said or opposite & own:
-            continue  # said as the key point says it, or the key point names both sides
-        for u in units:
-            if opposite & {u.primary, *u.own}:
-                return Disagreement(ANTONYM, u.sentence)
+    if not any(w in OPPOSITES for w in own):
+        return None
+    by_clause: dict[int, list[Unit]] = {}
+    for u in units:
+        by_clause.setdefault(u.clause, []).append(u)
+    # the whole passage, then each clause that has at least two other words of the key point
+    groups = [units, *(c for c in by_clause.values() if len(by_clause) > 1)]
+    for group in groups:
+        said = frozenset(f for u in group for f in (*u.features, *u.own))
+        for forms in _word_forms(terms):
+            opposite = frozenset().union(*(OPPOSITES.get(w, frozenset()) for w in forms))
+            if not opposite or forms & said or opposite & own:
+                continue  # said as the key point says it, or the key point names both sides
+            if group is not units and len(own & said) < 2:
+                continue
+            for u in group:
+                if opposite & {u.primary, *u.own}:
+                    return Disagreement(ANTONYM, u.sentence)
     return None
+
+
+def _word_forms(terms: Sequence[Unit]) -> list[frozenset[str]]:
+    """Each word of the key point in the forms it can be said in: a one-word term as the term of
+    the field and as its stem; each word of a phrase ("last-token pooling") by its stem."""
+    out = []
+    for term in terms:
+        if len(term.own) <= 1:
+            out.append(frozenset({term.primary, *term.own}))
+        else:
+            out.extend(frozenset({stem}) for stem in term.own)
+    return out
 
 
 def _clause_pairs(units: Sequence[Unit], wanted: Sequence[str]) -> set[tuple[str, str]]:
@@ -176,11 +199,59 @@ def _clause_pairs(units: Sequence[Unit], wanted: Sequence[str]) -> set[tuple[str
 
 
 @lru_cache(maxsize=1024)
-def _key_point_pairs(text: str) -> tuple[list[str], set[tuple[str, str]]]:
-    """The key point's terms, and its neighbouring pairs of them."""
+def _key_point_pairs(text: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The key point's terms, and the first two terms of each of its clauses ("the bi-encoder
+    retrieves candidates and the cross-encoder reranks them": bi-encoder, retrieves; and
+    cross-encoder, reranks)."""
     key_point = analyse(text, key_point=True)
     wanted = list(dict.fromkeys(u.primary for u in key_point.units if _content(u) and not u.generic))
-    return wanted, _clause_pairs(key_point.units, wanted)
+    parts: list[list[str]] = []
+    previous: Unit | None = None
+    for u in key_point.units:
+        if not _content(u) or u.generic:
+            continue
+        between = set(key_point.lows[previous.word + 1 : u.word]) if previous else set()
+        if previous is None or u.clause != previous.clause or between & _PART_WORDS:
+            parts.append([])
+        parts[-1].append(u.primary)
+        previous = u
+    heads = [(c[0], c[1]) for c in parts if len(c) >= 2 and c[0] != c[1]]
+    return wanted, heads
+
+
+_TRANSFER_WORDS = frozenset({"to", "into", "onto", "towards"})
+_PART_WORDS = frozenset({"and", "while", "whereas", "then", "but"})  # "X does A and Y does B"
+
+
+def _transfers(text: Text, units: Sequence[Unit], wanted: Sequence[str]) -> set[tuple[str, str]]:
+    """Pairs (x, y) of neighbouring terms of one clause with "to" or "into" between them."""
+    seen = [(u, next((w for w in wanted if w in u.features), None)) for u in units if _content(u)]
+    found = [(u, w) for u, w in seen if w is not None]
+    out = set()
+    for (a, x), (b, y) in itertools.pairwise(found):
+        if a.clause == b.clause and x != y and _TRANSFER_WORDS & set(text.lows[a.word + 1 : b.word]):
+            out.add((x, y))
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _key_point_transfers(text: str) -> set[tuple[str, str]]:
+    key_point = analyse(text, key_point=True)
+    return _transfers(key_point, key_point.units, _key_point_pairs(text)[0])
+
+
+def _reversed_transfer(key_point: Text, answer: Text, units: list[Unit]) -> Disagreement | None:
+    """What the key point turns one thing into, turned the other way: "softmax converts logits
+    to probabilities" against "converts probabilities into logits"."""
+    wanted, _ = _key_point_pairs(key_point.text)
+    ours = _key_point_transfers(key_point.text)
+    if not ours:
+        return None
+    theirs = _transfers(answer, units, wanted)
+    for x, y in ours:
+        if (y, x) in theirs and (x, y) not in theirs:
+            return Disagreement(ROLES, units[0].sentence)
+    return None
 
 
 @lru_cache(maxsize=1024)
@@ -193,16 +264,15 @@ def _swapped_pairs(key_point: Text, units: list[Unit]) -> Disagreement | None:
     """Two things that the key point ties to two others are tied the other way round: "the
     bi-encoder retrieves and the cross-encoder reranks" against "the cross-encoder retrieves and
     the bi-encoder reranks"."""
-    wanted, ours = _key_point_pairs(key_point.text)
-    if len(ours) < 2:
+    wanted, heads = _key_point_pairs(key_point.text)
+    if len(heads) != 2:
+        return None
+    (a, b), (c, e) = heads
+    if len({a, b, c, e}) < 4:
         return None
     theirs = _clause_pairs(units, wanted)
-    for a, b in ours:
-        for c, e in ours:
-            if len({a, b, c, e}) < 4 or (a, b) in theirs or (c, e) in theirs:
-                continue
-            if (c, b) in theirs and (a, e) in theirs:
-                return Disagreement(ROLES, units[0].sentence)
+    if (c, b) in theirs and (a, e) in theirs and (a, b) not in theirs and (c, e) not in theirs:
+        return Disagreement(ROLES, units[0].sentence)
     return None
 
 

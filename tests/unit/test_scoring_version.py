@@ -11,7 +11,7 @@ from app.scoring_terms import TERMS_FILE, read_data
 
 FINGERPRINTS = {
     "kp-2": "b4e774b8b66d224f",
-    "kp-3": "e664e27d0c77781f",
+    "kp-3": "f66850dac521f7ba",
 }
 
 
