@@ -24,7 +24,9 @@ How a score is made:
    key point that asks for a measured result needs a number tied to a measure. An answer that
    says there is no answer ("No response.", "I don't know") scores 0.
 3. Status: covered from `covered_at`, partly from `partly_at` (worth `partly_credit`), else
-   missed; contradicted when the best passage that says the opposite would cover it.
+   missed; contradicted when the best passage that says the opposite would cover it. A written
+   key point said in a vague passage mostly about other things ("I enjoy working offline and
+   online, and the result was great") is only partly covered.
 4. The key-point part is the credit of the best key points over the number the question asks
    for: all of them, or the number the prompt names ("state at least 4"); for key points
    derived from the reference answer, a share of them.
