@@ -579,7 +579,8 @@ def measure(
                 against, against_w, kind = cov, (found.sentence,), found.kind
         if k in pasted_from and not agree_w:
             agree_w = (min(pasted_from[k]),)  # the pasted sentence is what the review shows
-        listed_cov, listed_w = 0.0, ()
+        listed_cov = 0.0
+        listed_w: tuple[int, ...] = ()
         for s in sorted(listed):
             cov = _coverage(prepared, text.sentence_features[s], p)
             if cov > listed_cov:
