@@ -1,6 +1,6 @@
 """Does a passage of an answer say what a key point says, or the opposite?
 
-Three checks, each on the units that scoring_text.analyse found, with no parser:
+Each check works on the units that scoring_text.analyse found, with no parser:
 
 - polarity: the key point's words are negated in the answer and not in the key point, or the
   other way round ("cosine does not ignore magnitude" against "cosine ignores magnitude");
@@ -11,7 +11,12 @@ Three checks, each on the units that scoring_text.analyse found, with no parser:
   itself ("overfitting" for "underfitting", "the receiver" for "the sender");
 - roles: two things the key point relates stand on swapped sides of the same relation ("the
   teacher learns from the student" against "the student learns from the teacher"); passive
-  voice ("is taught by") swaps them back.
+  voice ("is taught by") swaps them back. Also: two parts whose subjects are swapped ("the
+  bi-encoder retrieves and the cross-encoder reranks"), a conversion turned round ("logits to
+  probabilities"), and the two sides of a comparison swapped ("dense ... better than sparse").
+
+Antonyms and the role checks run only on key points written by hand: a reference answer that the
+key points were derived from often compares two things in one sentence.
 """
 
 from __future__ import annotations
@@ -66,7 +71,7 @@ OPPOSITES = _opposites()
 
 @dataclass(frozen=True)
 class Disagreement:
-    kind: str  # POLARITY, DIRECTION or ROLES
+    kind: str  # POLARITY, DIRECTION, OTHER_THING, ANTONYM or ROLES
     sentence: int  # the answer's sentence that says the opposite
 
 

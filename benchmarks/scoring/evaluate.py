@@ -4,13 +4,14 @@
     python -m benchmarks.scoring.evaluate --no-write    # print only
     python -m benchmarks.scoring.evaluate --worst 15    # also the project answers furthest from their grade
 
-Three measures, each next to the previous scorer (kp-1, taken from git history by kp1.py):
+Each measure next to the earlier scorers (kp-1 and kp-2, taken from git history by previous.py):
 - SAF, public graded answers to another course (data/): Pearson r and Spearman rho between the
   score and the human grade, on held-out questions (the constants fitted again without the
   question, for each of the 17) and on held-out answers of seen questions (5 folds), next to
   plain stemmed word recall of the reference answer;
+- the right/wrong pairs of traps.toml and traps_fresh.toml;
 - the project's own graded answers (eval_set.toml, rubric in README.md) per split;
-- the right/wrong pairs of traps.toml.
+- the held-out sets interview_set.toml and cs_short_set.toml.
 """
 
 from __future__ import annotations
@@ -355,7 +356,8 @@ def write_results(
         "communication-networks questions, graded 0-1 by humans. The questions have no key points, so the",
         "scorer derives them from the reference answers (`derive_key_points`). Held-out figures come from",
         "cross-validation: for each fold the constants are fitted again on the other folds (and the",
-        "project's tune split, as in `fit.py`) and the fold is scored with them; the predictions are pooled.",
+        "project's tune split and the short-answer tune set, as in `fit.py`) and the fold is scored with",
+        "them; the predictions are pooled.",
         "Word recall and kp-1 are fitted on nothing, so their figures hold for any split. kp-2's line is",
         "its shipped constants, fitted on all of SAF (its own cross-validated figures were 0.722 by",
         "held-out question and 0.728 by held-out answer). 168 of the 1,476 answers say there is no answer",
@@ -416,7 +418,7 @@ def write_results(
     lines += ["", "## Tried for kp-3 and not kept", "", *TRIED]
     lines += ["", "## Limits", "", *LIMITS]
     if timing:
-        lines += ["", "## Speed", "", timing]
+        lines += ["", "## Speed", "", timing, "", *SPEED_NOTE]
     return "\n".join(lines) + "\n"
 
 
@@ -431,10 +433,20 @@ HELD_OUT_TEXT = [
     "term-list rule was added, so that set is no longer blind for that rule.",
 ]
 
+SPEED_NOTE = [
+    "kp-3 does more per answer than kp-2 (the no-answer check, term lists, vague passages, more",
+    "meaning checks). Timed side by side in separate processes on the same 299 answers at a load",
+    "average of about 3, kp-2 took 2.3-2.4 ms median (p95 2.7-2.9) and kp-3 2.6-2.8 ms (p95 3.1-4.3",
+    "on the quieter runs). The p95 of a single run moves by several milliseconds with the load of",
+    "the machine.",
+]
+
 TRIED = [
     "Each measured on SAF with 17-fold cross-validation by question (a least-squares fit of the parts on",
     "the other 16 questions, the no-answer rule setting the 168 empty answers to 0). In the same",
-    "harness the parts kp-3 ships (key points, reference terms, reference recall) reached 0.755:",
+    "harness the parts kp-3 ships (key points, reference terms, reference recall) reached 0.755. These",
+    "were one-off measurements (numpy, with `wordfreq` and scikit-learn for two rows); their scripts",
+    "were not kept.",
     "",
     "| idea | held-out-question Pearson r | why not kept |",
     "| --- | --- | --- |",
