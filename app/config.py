@@ -77,6 +77,9 @@ class Config:
     SESSION_ABSOLUTE_SECONDS = 14 * 24 * 3600
     SESSION_IDLE_SECONDS = 24 * 3600
     WTF_CSRF_TIME_LIMIT = None
+    # The cookie is written when the session changes, not on every request: its expiry (the
+    # absolute lifetime) needs no sliding, and an autosave then sends no new cookie.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

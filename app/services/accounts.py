@@ -85,7 +85,7 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -94,7 +94,7 @@ def start_login_session(user: User, now: datetime, lifetimes: Lifetimes) -> str:
     ended and expired sign-ins are removed on the way."""
     _delete_dead_sessions(now, lifetimes, user_id=user.id)
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(user_id=user.id, token_hash=_digest(token), created_at=now, last_seen_at=now))
+    db.session.add(LoginSession(user_id=user.id, token_hash=token_digest(token), created_at=now, last_seen_at=now))
     db.session.commit()
     user.login_token = token
     return token
@@ -107,7 +107,7 @@ def user_for_token(token: str, now: datetime, lifetimes: Lifetimes) -> User | No
     login = db.session.scalar(
         sa.select(LoginSession)
         .where(
-            LoginSession.token_hash == _digest(token),
+            LoginSession.token_hash == token_digest(token),
             LoginSession.ended_at.is_(None),
             LoginSession.created_at > started_after,
             LoginSession.last_seen_at > seen_after,
@@ -143,7 +143,7 @@ def end_login_session(token: str | None, now: datetime) -> None:
         return
     db.session.execute(
         sa.update(LoginSession)
-        .where(LoginSession.token_hash == _digest(token), LoginSession.ended_at.is_(None))
+        .where(LoginSession.token_hash == token_digest(token), LoginSession.ended_at.is_(None))
         .values(ended_at=now)
     )
     db.session.commit()
@@ -153,7 +153,7 @@ def end_sessions(user_id: int, now: datetime, *, except_token: str | None = None
     """End the user's sign-ins (all, or all but the one carrying `except_token`). Returns how many."""
     query = sa.update(LoginSession).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
     if except_token:
-        query = query.where(LoginSession.token_hash != _digest(except_token))
+        query = query.where(LoginSession.token_hash != token_digest(except_token))
     ended = _changed(query.values(ended_at=now))
     db.session.commit()
     return ended
@@ -205,7 +205,7 @@ def request_password_reset(email: str, now: datetime) -> tuple[User, str] | None
         return None
     token = secrets.token_urlsafe(32)
     db.session.add(
-        PasswordReset(user_id=user.id, token_hash=_digest(token), created_at=now, expires_at=now + RESET_LIFETIME)
+        PasswordReset(user_id=user.id, token_hash=token_digest(token), created_at=now, expires_at=now + RESET_LIFETIME)
     )
     db.session.commit()
     return user, token
@@ -214,7 +214,7 @@ def request_password_reset(email: str, now: datetime) -> tuple[User, str] | None
 def _live_reset(token: str, now: datetime) -> PasswordReset | None:
     return db.session.scalar(
         sa.select(PasswordReset).where(
-            PasswordReset.token_hash == _digest(token),
+            PasswordReset.token_hash == token_digest(token),
             PasswordReset.used_at.is_(None),
             PasswordReset.expires_at > now,
         )
