@@ -48,6 +48,9 @@ class Throttle:
         )
         self._failed_at: float | None = None
         self._lock = threading.Lock()
+        # The in-process storage returns a counter read after its own lock is released, so two
+        # threads may both see the other's hit; counting one call at a time keeps the limit exact.
+        self._local_lock = threading.Lock()
 
     def _run(self, operation: Callable[[Storage], T]) -> T:
         if self.shared and not self._resting():
@@ -68,7 +71,8 @@ class Throttle:
                         self._failed_at = None
                     log.warning("Redis answers again: throttling is shared by all workers.")
                 return result
-        return operation(self._local)
+        with self._local_lock:
+            return operation(self._local)
 
     def _resting(self) -> bool:
         failed_at = self._failed_at
