@@ -12,6 +12,9 @@ from app.extensions import db
 from app.models import Attempt, Question
 from app.services import accounts, interviews
 
+# What the page does, on SQLite; the requests behind it are tested on both databases.
+pytestmark = pytest.mark.sqlite_only
+
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 PASSWORD = "violet tractor sings loudly"
 

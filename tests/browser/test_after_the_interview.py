@@ -16,6 +16,9 @@ from app.models import Attempt, AttemptState, Category, PlannedQuestion, Questio
 from app.services import accounts, interviews
 from tests.browser.test_interview_in_browser import PASSWORD, sign_up
 
+# What the page does, on SQLite; the requests behind it are tested on both databases.
+pytestmark = pytest.mark.sqlite_only
+
 EMAIL = "kim@example.com"
 
 

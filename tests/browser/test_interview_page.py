@@ -13,6 +13,9 @@ from app.extensions import db
 from app.models import Answer, Attempt, AttemptState
 from tests.browser.test_interview_in_browser import OFFLINE, attempt_in_db, sign_up, start_interview
 
+# What the page does, on SQLite; the requests behind it are tested on both databases.
+pytestmark = pytest.mark.sqlite_only
+
 # The contrast of an element's text against its own background, as WCAG computes it.
 CONTRAST = """(el) => {
   const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.browser.test_interview_in_browser import sign_up, start_interview
+
+# What the page does, on SQLite; the requests behind it are tested on both databases.
+pytestmark = pytest.mark.sqlite_only
 
 
 def bytes_over_the_network(page, url: str, *, empty_cache: bool = False) -> dict[str, int]:

@@ -15,6 +15,9 @@ from app.services import accounts
 from tests.browser.test_accessibility import violations
 from tests.browser.test_interview_in_browser import PASSWORD, sign_up
 
+# What the page does, on SQLite; the requests behind it are tested on both databases.
+pytestmark = pytest.mark.sqlite_only
+
 TEN = "\n".join(
     f"Question {n}\nWhat does technique number {n} do for retrieval?\nAnswer:\n"
     f"Technique {n} narrows the candidates. It keeps recall high for case {n}."
