@@ -68,16 +68,20 @@ def start(email: str, device_user_email: str | None) -> Ticket:
     t = throttle.current()
     address = request.remote_addr or "unknown"
     ticket = Ticket(email)
-    over: list[tuple[RateLimitItem, tuple[str, ...]]] = []
-    for identifiers in (("sign-in-address", address), ("sign-in-account-address", email, address)):
-        for item in throttle.limits("LOGIN_LIMITS"):
-            ticket.counted.append((item, identifiers))
-            if not t.hit(item, *identifiers):
-                over.append((item, identifiers))
-    if over:
-        ticket.refused_for = max(t.seconds_until_reset(item, *ids) for item, ids in over)
-        ticket.give_back()
-        return ticket
+    # Stop at the first counter over its limit: an attempt that went on to count the others
+    # would hold them up until it gave them back, and parallel attempts within the limit would
+    # be refused because of it.
+    rules = [
+        (item, identifiers)
+        for identifiers in (("sign-in-address", address), ("sign-in-account-address", email, address))
+        for item in throttle.limits("LOGIN_LIMITS")
+    ]
+    for item, identifiers in rules:
+        ticket.counted.append((item, identifiers))
+        if not t.hit(item, *identifiers):
+            ticket.refused_for = t.seconds_until_reset(item, *identifiers)
+            ticket.give_back()
+            return ticket
     failures = t.count(_account_key(email), ACCOUNT_WINDOW_SECONDS)
     ticket.account_counted = True
     delay = delay_after(failures)
