@@ -258,9 +258,16 @@ def test_a_questions_own_history_lists_each_answer_with_score_and_rating(app, cl
 
 
 def test_progress_charts_scores_over_time_and_lists_the_weakest(app, client, user, bank):
+    with app.app_context():
+        from app.models import Category
+
+        cat0, cat1 = db.session.scalars(sa.select(Category.id).order_by(Category.position)).all()
     base = datetime.now(UTC) - timedelta(days=5)
-    finished_attempt(app, user.id, ["nothing useful here"], when=base)
-    finished_attempt(app, user.id, [GOOD, GOOD], when=base + timedelta(days=2))
+    # Both categories on both days, whichever questions the bank deals, so each has a line.
+    finished_attempt(app, user.id, ["nothing useful here"], when=base, categories=[cat0])
+    finished_attempt(app, user.id, [GOOD], when=base, categories=[cat1])
+    finished_attempt(app, user.id, [GOOD], when=base + timedelta(days=2), categories=[cat0])
+    finished_attempt(app, user.id, [GOOD], when=base + timedelta(days=2), categories=[cat1])
     html = client.get("/progress").get_data(as_text=True)
     assert '<svg viewBox="0 0 640 260" role="img"' in html
     assert html.count("<polyline") >= 2  # all categories, and each category met
