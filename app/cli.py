@@ -231,6 +231,28 @@ def close_overdue() -> None:
     click.echo(f"Closed {closed} overdue attempt{'' if closed == 1 else 's'}.")
 
 
+@attempts.command("rescore")
+@click.option("--all", "everything", is_flag=True, help="Also attempts scored by an earlier version of the scorer.")
+@click.option("--missing", "missing", is_flag=True, help="Only attempts without scores (the default).")
+@with_appcontext
+def rescore(everything: bool, missing: bool) -> None:
+    """Score closed attempts again with this version of the scorer. Old scores keep their
+    version until this is run; the users' own key-point checks are kept."""
+    from .scoring import SCORER_VERSION
+    from .services.scores import rescore as run
+
+    if everything and missing:
+        raise click.UsageError("Choose --all or --missing, not both.")
+    prepare_database()
+    done = 0
+    for done in run(everything):
+        click.echo(f"Scored {done} attempt{'' if done == 1 else 's'} again…", err=True)
+    if done:
+        click.echo(f"Scored {done} attempt{'' if done == 1 else 's'} again with scorer {SCORER_VERSION}.")
+    else:
+        click.echo("Nothing to score again." if everything else "Nothing to score again: no attempt lacks scores.")
+
+
 class RehearseGroup(FlaskGroup):
     """The `rehearse` command. A configuration it cannot start with, or a database it cannot
     reach, is one line saying what to do, not a traceback."""

@@ -259,6 +259,9 @@ class Answer(Model):
 
     score: Mapped[float | None]
     score_detail: Mapped[dict | None] = mapped_column(sa.JSON)
+    # The score with the user's own key-point checks in place of the scorer's (None until the
+    # user checks one): what practice and progress go by.
+    checked_score: Mapped[float | None]
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
     question: Mapped[Question | None] = relationship()
@@ -270,6 +273,34 @@ class Answer(Model):
     rating: Mapped[Rating | None] = relationship(
         back_populates="answer", cascade="all, delete-orphan", passive_deletes=True
     )
+    checks: Mapped[list[KeyPointCheck]] = relationship(
+        back_populates="answer", order_by="KeyPointCheck.key_point", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def own_checks(self) -> dict[int, bool]:
+        """The user's word on each key point they checked: index -> made it."""
+        return {c.key_point: c.made for c in self.checks}
+
+    @property
+    def practice_score(self) -> float | None:
+        return self.checked_score if self.checked_score is not None else self.score
+
+
+class KeyPointCheck(Model):
+    """The user's own word on one key point of an answer: "I made this point" or "I did not".
+    It stands beside the scorer's and goes ahead of it wherever the two differ."""
+
+    __tablename__ = "key_point_check"
+    __table_args__ = (sa.UniqueConstraint("answer_id", "key_point"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(sa.ForeignKey("answer.id", ondelete="CASCADE"))
+    key_point: Mapped[int]  # the key point's index in the answer's stored score
+    made: Mapped[bool]
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+
+    answer: Mapped[Answer] = relationship(back_populates="checks")
 
 
 class Rating(Model):

@@ -293,6 +293,28 @@ class Score:
         asked = "" if self.required == len(self.key_points) else f" (the question asks for {self.required})"
         return f"{self.key_point_summary()}{asked}: credit {credit:g} of {self.required}"
 
+    def with_checks(self, checks: dict[int, bool]) -> float:
+        """The value with the user's own word on some key points (index -> made it) in place of
+        the scorer's: the key-point part counted again, and the penalty for saying the opposite
+        kept only for contradictions the user did not overrule; the other parts stay as scored.
+        Once the user has checked every key point, their word is the whole value: the share of
+        the key points the question asks for that they made."""
+        if "key_point_coverage" not in self.parts or not self.required:
+            return self.value
+        if all(i in checks for i in range(len(self.key_points))):
+            return round(min(1.0, sum(1 for made in checks.values() if made) / self.required), 6)
+        statuses = [
+            (COVERED if checks[i] else MISSED) if i in checks else kp.status for i, kp in enumerate(self.key_points)
+        ]
+        credits = sorted((_credit_of(s, self.partly_credit) for s in statuses), reverse=True)
+        part = min(1.0, sum(credits[: self.required]) / self.required)
+        value = self.value + self.weights["key_point_coverage"] * (part - self.parts["key_point_coverage"])
+        before = len(self.contradicted)
+        if before and "contradiction_penalty" in self.parts:
+            after = sum(1 for s in statuses if s == CONTRADICTED)
+            value += self.parts["contradiction_penalty"] * (1 - after / before)
+        return round(min(1.0, max(0.0, value)), 6)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "value": self.value,

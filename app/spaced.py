@@ -17,7 +17,8 @@ MIN_EASE = 1.3
 
 
 def grade_from_score(score: float | None) -> Grade:
-    """What an unrated answer counts as: missing most key points is a lapse."""
+    """What an unrated answer counts as (an estimate, labelled so wherever it is shown): missing
+    most key points is a lapse."""
     if score is None or score < 0.35:
         return Grade.AGAIN
     if score < 0.6:
@@ -27,10 +28,14 @@ def grade_from_score(score: float | None) -> Grade:
     return Grade.EASY
 
 
+WEAK_BELOW = 0.6  # a mean score below this is weak: the estimate would be "hard" or "again"
+
+
 @dataclass(frozen=True)
 class Recall:
     at: datetime
     grade: Grade
+    own: bool = True  # the user's own rating; False when estimated from the score
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class Schedule:
     last_grade: Grade | None
     last_at: datetime | None
     due: datetime | None  # None: never seen
+    last_estimated: bool = False  # the last grade came from the score, not from the user
 
     def overdue_ratio(self, now: datetime) -> float:
         """How late the next recall is, relative to its interval (0 when not due)."""
@@ -82,6 +88,7 @@ def _step(state: Schedule, recall: Recall) -> Schedule:
         interval_days=round(interval, 3),
         last_grade=recall.grade,
         last_at=recall.at,
+        last_estimated=not recall.own,
         due=recall.at + timedelta(days=interval),
     )
 

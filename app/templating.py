@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Flask
 from markupsafe import Markup
 
-from .markdown import render_markdown
+from .markdown import MarkedText, render_markdown, render_markdown_marked
 from .scoring import Score, highlight_spans
 
 
@@ -68,8 +68,19 @@ def explain(detail: dict) -> list[str]:
     return Score.from_dict(detail).explain()
 
 
+def marked_reference(reference: str, detail: dict | None, prefix: str) -> MarkedText:
+    """The reference answer as Markdown, with the passage each key point comes from marked."""
+    spans = [
+        (kp["reference_span"][0], kp["reference_span"][1], index)
+        for index, kp in enumerate((detail or {}).get("key_points", []))
+        if kp.get("reference_span")
+    ]
+    return render_markdown_marked(reference, spans, prefix)
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_global(explain)
+    app.add_template_global(marked_reference)
     app.add_template_filter(highlighted)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(clock)

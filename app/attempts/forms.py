@@ -152,3 +152,16 @@ class NoteForm(FlaskForm):
     """The private note alone, as the review page's script saves it while the user types."""
 
     note = _note_field()
+
+
+class KeyPointCheckForm(FlaskForm):
+    """The user's word on one key point: made it, did not, or take the word back."""
+
+    made = RadioField(
+        "Did you make this point?",
+        choices=[("yes", "I made this point"), ("no", "I did not"), ("", "Leave it to the scorer")],
+        validators=[Optional()],
+    )
+
+    def made_value(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.made.data or "")

@@ -11,10 +11,10 @@ from ..choices import GRADE_NAMES
 from ..models import Answer, Attempt, Grade
 from ..negotiation import wants_json
 from ..numbers import id_arg, page_arg
-from ..services import exports, interviews, progress, ratings
+from ..services import exports, interviews, key_point_checks, progress, ratings
 from ..spaced import comes_back
 from .blueprint import bp, own_attempt
-from .forms import NoteForm, RatingForm
+from .forms import KeyPointCheckForm, NoteForm, RatingForm
 from .summary import summarise
 
 
@@ -126,6 +126,39 @@ def note(attempt_id: int, number: int):
     except ratings.RatingRefused as exc:
         return {"error": str(exc)}, 409
     return {"note": rating.note}
+
+
+@bp.route("/<int:attempt_id>/answers/<int:number>/key-points/<int:index>", methods=["POST"])
+@login_required
+def check_key_point(attempt_id: int, number: int, index: int):
+    """The user's word on key point `index` (from 1) of one answer: made it, did not, or back
+    to the scorer's. JSON replies for the page's script; a redirect to the answer otherwise."""
+    attempt = _reviewable_attempt(attempt_id)
+    answer = _answer_of(attempt, number)
+    form = KeyPointCheckForm()
+    if not form.validate_on_submit():
+        message = " ".join(e for errors in form.errors.values() for e in errors) or "Choose made or not made."
+        if wants_json():
+            return {"error": message}, 422
+        flash(message, "error")
+        return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
+    try:
+        key_point_checks.check_key_point(attempt, answer, index - 1, form.made_value(), clock.now())
+    except key_point_checks.NoSuchKeyPoint:
+        abort(404)
+    except ratings.RatingRefused as exc:
+        if wants_json():
+            return {"error": str(exc)}, 409
+        flash(str(exc), "error")
+        return redirect(url_for(".resume", attempt_id=attempt.id))
+    if wants_json():
+        return {
+            "made": form.made_value(),
+            "checked_score": answer.checked_score,
+            "checks": {str(i + 1): made for i, made in answer.own_checks.items()},
+        }
+    flash(f"Question {number}, key point {index}: your check is kept.", "success")
+    return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
 
 
 @bp.route("/<int:attempt_id>/export.md")

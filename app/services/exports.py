@@ -19,6 +19,22 @@ def _quote(text: str) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in text.strip().splitlines()) or "> (no answer)"
 
 
+def _key_point_lines(answer: Answer) -> list[str]:
+    """A task list: ticked where the user says they made the point, else where the scorer found
+    it; the scorer's finding and the user's word both written out."""
+    results = (answer.score_detail or {}).get("key_points")
+    if not results:
+        return [f"- [ ] {kp} (not scored)" for kp in answer.key_points]
+    own = answer.own_checks
+    lines = []
+    for index, kp in enumerate(results):
+        status = kp.get("status") or ("covered" if kp.get("covered") else "missed")
+        made = own.get(index, status == "covered")
+        word = "" if index not in own else (" · you: made it" if own[index] else " · you: not made")
+        lines.append(f"- [{'x' if made else ' '}] {kp['text']} (scorer: {status}{word})")
+    return lines
+
+
 def attempt_markdown(attempt: Attempt) -> str:
     used = attempt.time_used
     flagged = [a for a in attempt.answers if a.flagged]
@@ -32,14 +48,14 @@ def attempt_markdown(attempt: Attempt) -> str:
         "",
     ]
     for answer in attempt.answers:
-        detail = answer.score_detail or {}
-        covered = {kp["text"] for kp in detail.get("key_points", []) if kp.get("covered")}
         rating = answer.rating
+        checked = answer.checked_score
         lines += [
             f"## {answer.position + 1}. {answer.prompt}",
             "",
             f"*{answer.category_name}* · score {_percent(answer.score)}"
             + (" · **flagged**" if answer.flagged else "")
+            + (f" · {_percent(checked)} with your key-point checks" if checked is not None else "")
             + (f" · rated **{Grade(rating.grade).label}**" if rating and rating.grade else ""),
             "",
             "### Your answer",
@@ -50,7 +66,7 @@ def attempt_markdown(attempt: Attempt) -> str:
         if answer.late_text:
             lines += ["### Arrived late (not scored)", "", _quote(answer.late_text), ""]
         lines += ["### Reference answer", "", answer.reference_answer.strip(), "", "### Key points", ""]
-        lines += [f"- [{'x' if kp in covered else ' '}] {kp}" for kp in answer.key_points]
+        lines += _key_point_lines(answer)
         if rating and rating.note:
             lines += ["", "### Your note", "", rating.note]
         lines.append("")
@@ -65,7 +81,10 @@ def user_data(user: User) -> dict[str, Any]:
         sa.select(Attempt)
         .where(Attempt.user_id == user.id)
         .order_by(Attempt.started_at)
-        .options(selectinload(Attempt.answers).selectinload(Answer.rating))
+        .options(
+            selectinload(Attempt.answers).selectinload(Answer.rating),
+            selectinload(Attempt.answers).selectinload(Answer.checks),
+        )
     ).all()
 
     sets = db.session.scalars(
@@ -127,6 +146,11 @@ def user_data(user: User) -> dict[str, Any]:
                         "late_saved_at": iso(ans.late_saved_at),
                         "score": ans.score,
                         "score_detail": ans.score_detail,
+                        "checked_score": ans.checked_score,
+                        "key_point_checks": [
+                            {"key_point": c.key_point + 1, "made": c.made, "checked_at": iso(c.checked_at)}
+                            for c in ans.checks
+                        ],
                         "rating": (
                             {
                                 "grade": Grade(ans.rating.grade).label if ans.rating.grade else None,

@@ -49,7 +49,8 @@ def attempt_of(user_id: int, attempt_id: int, *options) -> Attempt | None:
 def attempt_for_review(user_id: int, attempt_id: int, now: datetime) -> Attempt | None:
     """The user's attempt with its answers and their ratings loaded, closed first if its deadline
     has passed; None for anyone else's."""
-    attempt = attempt_of(user_id, attempt_id, selectinload(Attempt.answers).selectinload(Answer.rating))
+    answers = selectinload(Attempt.answers)
+    attempt = attempt_of(user_id, attempt_id, answers.selectinload(Answer.rating), answers.selectinload(Answer.checks))
     if attempt is not None:
         close_at_deadline(attempt, now)
     return attempt

@@ -13,10 +13,13 @@ from sqlalchemy.orm import selectinload
 from .. import spaced
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, Category, Grade, Question, Rating
-from ..spaced import NEVER_SEEN, Recall, Schedule, grade_from_score, practice_order, schedule
+from ..spaced import NEVER_SEEN, WEAK_BELOW, Recall, Schedule, grade_from_score, practice_order, schedule
 from . import catalogue
 
 CLOSED = (AttemptState.SUBMITTED, AttemptState.TIMED_OUT)
+
+# The score practice goes by: the user's key-point checks ahead of the scorer's.
+PRACTICE_SCORE = sa.func.coalesce(Answer.checked_score, Answer.score)
 
 
 def attempts_page(user_id: int, page: int, per_page: int = 20, category_id: int | None = None):
@@ -56,6 +59,7 @@ class PastAnswer:
     grade: int | None
     note: str
     flagged: bool = False
+    checked_score: float | None = None
 
 
 def _bank_answers(user_id: int, *columns) -> sa.Select:
@@ -76,21 +80,27 @@ def question_history(user_id: int, question_id: int) -> list[PastAnswer]:
         .order_by(Attempt.closed_at.desc())
     ).all()
     return [
-        PastAnswer(a.attempt_id, a.position, closed_at, a.text, a.score, grade, note or "", a.flagged)
+        PastAnswer(a.attempt_id, a.position, closed_at, a.text, a.score, grade, note or "", a.flagged, a.checked_score)
         for a, closed_at, grade, note in rows
     ]
 
 
+def recall_of(at: datetime, score: float | None, grade: int | None) -> Recall:
+    """The user's rating; without one, a grade estimated from the practice score."""
+    return Recall(at, Grade(grade)) if grade else Recall(at, grade_from_score(score), own=False)
+
+
 def recalls(user_id: int) -> dict[int, list[Recall]]:
-    """Each answered question's recalls: the user's rating, or a grade from the score."""
+    """Each answered question's recalls: the user's rating, or a grade estimated from the score
+    (with the user's key-point checks in it)."""
     rows = db.session.execute(
-        _bank_answers(user_id, Answer.question_id, Attempt.closed_at, Answer.score, Rating.grade).outerjoin(
+        _bank_answers(user_id, Answer.question_id, Attempt.closed_at, PRACTICE_SCORE, Rating.grade).outerjoin(
             Rating, Rating.answer_id == Answer.id
         )
     ).all()
     found: dict[int, list[Recall]] = defaultdict(list)
     for question_id, at, score, grade in rows:
-        found[question_id].append(Recall(at, Grade(grade) if grade else grade_from_score(score)))
+        found[question_id].append(recall_of(at, score, grade))
     return found
 
 
@@ -113,13 +123,20 @@ class WeakSpot:
     answers: int
 
 
+def _is_weak(mean: float | None, state: Schedule) -> bool:
+    """Weak: a low mean practice score, or the last grade (the user's or estimated) a lapse or hard."""
+    return (mean or 0.0) < WEAK_BELOW or state.last_grade in (Grade.AGAIN, Grade.HARD)
+
+
 def weakest(user_id: int, states: dict[int, Schedule], limit: int = 10) -> list[WeakSpot]:
-    """Questions the user has answered, lowest mean score first (ties: most lapses)."""
+    """Questions the user has answered that are weak, lowest mean practice score first (ties:
+    most lapses)."""
     rows = db.session.execute(
-        _bank_answers(user_id, Answer.question_id, sa.func.avg(Answer.score), sa.func.count(Answer.id)).group_by(
+        _bank_answers(user_id, Answer.question_id, sa.func.avg(PRACTICE_SCORE), sa.func.count(Answer.id)).group_by(
             Answer.question_id
         )
     ).all()
+    rows = [r for r in rows if _is_weak(r[1], states.get(r[0], NEVER_SEEN))]
     if not rows:
         return []
     ranked = sorted(
@@ -197,7 +214,7 @@ def due_after_each_grade(user_id: int, attempt: Attempt) -> dict[int, dict[Grade
     if not question_ids or attempt.closed_at is None:
         return {}
     rows = db.session.execute(
-        _bank_answers(user_id, Answer.id, Answer.question_id, Attempt.closed_at, Answer.score, Rating.grade)
+        _bank_answers(user_id, Answer.id, Answer.question_id, Attempt.closed_at, PRACTICE_SCORE, Rating.grade)
         .outerjoin(Rating, Rating.answer_id == Answer.id)
         .where(Answer.question_id.in_(question_ids))
     ).all()
@@ -206,7 +223,7 @@ def due_after_each_grade(user_id: int, attempt: Attempt) -> dict[int, dict[Grade
         if answer.question_id is None:
             continue
         others = [
-            Recall(at, Grade(grade) if grade else grade_from_score(score))
+            recall_of(at, score, grade)
             for answer_id, question_id, at, score, grade in rows
             if question_id == answer.question_id and answer_id != answer.id
         ]

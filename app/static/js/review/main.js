@@ -3,6 +3,7 @@
 
 import { postForm, postJSON } from "../lib/http.js";
 import { DRAFT_PREFIX, keysStartingWith, readDraft, removeKey, saveUrlOf } from "../lib/storage.js";
+import { attachKeyPointChecks } from "./key_points.js";
 import { createNoteSaver } from "./note.js";
 
 const PHONE = "(max-width: 760px)";
@@ -118,6 +119,7 @@ window.addEventListener("beforeunload", (event) => {
 if (window.matchMedia(PHONE).matches) {
   document.querySelectorAll("details.reference[open]").forEach((details) => details.removeAttribute("open"));
 }
+attachKeyPointChecks();
 document.addEventListener("keydown", onKey);
 const review = document.getElementById("review");
 if (review) sendLeftovers(review);
