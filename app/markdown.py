@@ -35,6 +35,7 @@ def render_markdown(text: str | None) -> Markup:
 # Marking passages of a text before rendering it: a private-use character opens and closes each
 # passage, so the Markdown around them is parsed as usual, and they become <mark> afterwards.
 _OPEN, _CLOSE = "\ue000", "\ue001"
+_SENTINEL = re.compile("\ue000|\ue001|%EE%80%80|%EE%80%81", re.IGNORECASE)
 _LINE_LEAD = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+)*")
 _STRUCTURE = re.compile(r"\s*(?:```|~~~|\||[\s:-]*-[\s:|-]*$)")  # fences, table rows and rules
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
@@ -66,8 +67,9 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for line in text[start:end].split("\n"):
         line_end = line_start + len(line)
         at_line_start = line_start == 0 or text[line_start - 1] == "\n"
-        first = line_start + (_LINE_LEAD.match(line).end() if at_line_start else 0)  # type: ignore[union-attr]
         whole_line = text[text.rfind("\n", 0, line_start) + 1 :].split("\n", 1)[0]
+        # The marker is read on the whole line: a passage ending on "-" still leaves it a list item.
+        first = line_start + (_LINE_LEAD.match(whole_line).end() if at_line_start else 0)  # type: ignore[union-attr]
         if text[first:line_end].strip() and not _STRUCTURE.match(whole_line):
             pieces.append((first, line_end))
         line_start = line_end + 1
@@ -95,30 +97,33 @@ def render_markdown_marked(text: str | None, spans: Iterable[tuple[int, int, int
     that Markdown would cut across elements (half a list item and half the next) is left
     unmarked rather than producing broken markup."""
     text = (text or "").replace(_OPEN, "").replace(_CLOSE, "")
-    regions = _merged((max(0, s), min(len(text), e), label) for s, e, label in spans if s < e)
+    clamped = ((max(0, s), min(len(text), e), label) for s, e, label in spans)
+    regions = _merged((s, e, label) for s, e, label in clamped if s < e)
     pieces = [(first, last, labels) for start, end, labels in regions for first, last in _pieces(text, start, end)]
     for first, last, _labels in reversed(pieces):
         text = text[:first] + _OPEN + text[first:last] + _CLOSE + text[last:]
     html = _RENDERER.render(text)
-    # Markdown keeps the text's order, so the n-th opening sentinel is the n-th piece.
+    # Markdown keeps the text's order, so the n-th pair of sentinels is the n-th piece. In a link's
+    # address they come out percent-encoded: such a piece is left unmarked, and the address clean.
+    found = list(_SENTINEL.finditer(html))
+    if len(found) != 2 * len(pieces):
+        return MarkedText(render_markdown(text.replace(_OPEN, "").replace(_CLOSE, "")), {})
     out: list[str] = []
     anchors: dict[int, str] = {}
     pos = 0
     for number, (_first, _last, labels) in enumerate(pieces):
-        opening = html.find(_OPEN, pos)
-        closing = html.find(_CLOSE, opening + 1)
-        if opening < 0 or closing < 0:
-            break
-        inner = html[opening + 1 : closing]
-        out.append(html[pos:opening])
-        if _balanced(inner) and not _in_tag(html, opening) and not _in_tag(html, closing):
+        opening, closing = found[2 * number], found[2 * number + 1]
+        inner = html[opening.end() : closing.start()]
+        out.append(html[pos : opening.start()])
+        raw = opening.group() == _OPEN and closing.group() == _CLOSE
+        if raw and _balanced(inner) and not _in_tag(html, opening.start()) and not _in_tag(html, closing.start()):
             mark_id = f"{prefix}-{number}"
             for label in labels:
                 anchors.setdefault(label, mark_id)
             out.append(f'<mark class="ref-passage" id="{mark_id}">{inner}</mark>')
         else:
             out.append(inner)
-        pos = closing + 1
+        pos = closing.end()
     out.append(html[pos:])
-    html = "".join(out).replace(_OPEN, "").replace(_CLOSE, "")
+    html = "".join(out)
     return MarkedText(Markup(html), anchors)  # noqa: S704 (raw HTML is off)

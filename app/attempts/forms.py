@@ -159,9 +159,18 @@ class KeyPointCheckForm(FlaskForm):
 
     made = RadioField(
         "Did you make this point?",
-        choices=[("yes", "I made this point"), ("no", "I did not"), ("", "Leave it to the scorer")],
-        validators=[Optional()],
+        choices=[
+            SelectChoice("yes", "I made this point"),
+            SelectChoice("no", "I did not"),
+            SelectChoice("", "Leave it to the scorer"),
+        ],
+        validate_choice=False,  # one message of our own for a missing or unknown value
     )
+
+    def validate_made(self, field: RadioField) -> None:
+        # A post without the field is damaged, not a request to take the word back.
+        if not field.raw_data or field.data not in ("yes", "no", ""):
+            raise ValidationError("Choose “I made this point”, “I did not” or “Leave it to the scorer”.")
 
     def made_value(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.made.data or "")

@@ -76,3 +76,63 @@ def test_review_rating_history_progress_and_practice(app, page, live_url):
             db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.state == AttemptState.IN_PROGRESS))
             == 1
         )
+
+
+def test_the_user_overrules_the_scorer_on_a_key_point_and_it_is_kept(app, page, live_url):
+    sign_up(page, live_url)
+    start_interview(page, live_url, questions=1, minutes=5)
+    with app.app_context():
+        answer = db.session.scalar(sa.select(Attempt)).answers[0]
+        answer.reference_answer = (
+            "Look at both curves.\n\n"
+            "- When train and validation error are both high, the model is underfitting.\n"
+            "- Low train error with high validation error is overfitting."
+        )
+        answer.key_points = [
+            "underfitting: train and validation error both high",
+            "overfitting: low train error, high validation error",
+        ]
+        db.session.commit()
+    page.get_by_label("Your answer").fill(
+        "When train and validation error are both high, the model is overfitting. It needs more data."
+    )
+    page.get_by_role("button", name="Submit interview").click()
+    page.get_by_role("button", name="Submit all and finish").click()
+
+    item = page.locator("#q1")
+    contradicted = item.locator("li.key-point.contradicted")
+    expect(contradicted).to_contain_text("You said the opposite:")
+    expect(contradicted.locator(".kp-evidence")).to_contain_text(
+        "When train and validation error are both high, the model is overfitting."
+    )
+    # The passage the key point comes from is marked in the reference answer, and the link leads there.
+    contradicted.get_by_role("link", name=re.compile("Where key point 1 comes from")).click()
+    passage = item.locator("mark.ref-passage").first
+    expect(passage).to_be_visible()
+    expect(passage).to_contain_text("underfitting")
+
+    expect(item.locator(".checked-chip")).to_be_hidden()
+    contradicted.get_by_role("button", name="I made this point").click()
+    expect(contradicted.locator(".kp-own")).to_have_text("You: made it")
+    expect(contradicted.get_by_role("button", name="I made this point")).to_have_attribute("aria-pressed", "true")
+    expect(item.locator(".checked-chip")).to_contain_text(re.compile(r"\d+% with your checks"))
+    expect(item.locator(".kp-yours")).to_contain_text("2 of 2 by your check")
+    # The scorer ticked the other point from the same sentence; the user knows better.
+    other = item.locator("li.key-point[data-index='2']")
+    other.get_by_role("button", name="I did not").click()
+    expect(other.locator(".kp-own")).to_have_text("You: not made")
+    expect(item.locator(".kp-yours")).to_contain_text("1 of 2 by your check")
+
+    page.reload()
+    expect(contradicted.locator(".kp-own")).to_have_text("You: made it")
+    expect(other.locator(".kp-own")).to_have_text("You: not made")
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Attempt)).answers[0]
+        assert stored.own_checks == {0: True, 1: False}
+        assert stored.checked_score == 0.5  # every point checked: the share the user made
+    expect(item.locator(".checked-chip")).to_contain_text("50% with your checks")
+
+    contradicted.get_by_role("button", name="Leave it to the scorer").click()
+    expect(contradicted.locator(".kp-own")).to_have_text("")
+    with app.app_context():
+        assert db.session.scalar(sa.select(Attempt)).answers[0].own_checks == {1: False}

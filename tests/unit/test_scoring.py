@@ -436,3 +436,45 @@ def test_derived_key_points_add_the_share_of_reference_words_used():
     assert 0 < score.parts["reference_recall"] <= 1
     assert math.fsum(score.components.values()) == pytest.approx(score.value, abs=1e-12)
     assert any("reference answer's words" in line for line in score.explain())
+
+
+# --- the user's own word on key points ------------------------------------------------------------
+
+CHECKED_POINTS = [
+    "underfitting: train and validation error both high",
+    "overfitting: low train error, high validation error",
+    "regularise or add data against overfitting",
+]
+CHECKED_ANSWER = (
+    "When train and validation error are both high, the model is overfitting. "
+    "Low train error with high validation error means overfitting; add data or regularise."
+)
+
+
+def test_checks_that_agree_with_the_scorer_change_nothing():
+    score = score_answer("", CHECKED_ANSWER, CHECKED_POINTS)
+    assert [kp.status for kp in score.key_points] == ["contradicted", "covered", "covered"]
+    assert score.with_checks({}) == pytest.approx(score.value, abs=1e-6)
+    assert score.with_checks({1: True, 2: True}) == pytest.approx(score.value, abs=1e-6)
+
+
+def test_overruling_a_contradiction_refunds_its_penalty_and_counts_the_point():
+    score = score_answer("", CHECKED_ANSWER, CHECKED_POINTS)
+    accepted = score.with_checks({0: True})
+    assert accepted > score.value
+    # Saying "I did not" about a contradicted point removes the penalty, but gives no credit.
+    refused = score.with_checks({0: False})
+    assert score.value <= refused < accepted
+
+
+def test_every_point_checked_makes_the_value_the_share_the_user_made():
+    score = score_answer("", CHECKED_ANSWER, CHECKED_POINTS)
+    assert score.with_checks({0: False, 1: False, 2: False}) == 0.0
+    assert score.with_checks({0: True, 1: True, 2: True}) == 1.0
+    assert score.with_checks({0: True, 1: False, 2: False}) == pytest.approx(1 / score.required, abs=1e-6)
+
+
+def test_checks_survive_storage():
+    score = score_answer("", CHECKED_ANSWER, CHECKED_POINTS)
+    stored = Score.from_dict(json.loads(json.dumps(score.to_dict())))
+    assert stored.with_checks({0: True}) == pytest.approx(score.with_checks({0: True}), abs=1e-6)
