@@ -115,6 +115,15 @@ class Config:
     # Static files have versioned addresses (app/static_files.py): browsers keep them a year.
     SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
 
+    # Detailed feedback on answers from a language model: off unless LLM_URL is set to an
+    # OpenAI-compatible chat-completions endpoint (a local model server works the same). The
+    # question, the reference answer and the user's answer are then sent to it.
+    LLM_URL: str | None = None
+    LLM_MODEL: str | None = None
+    LLM_KEY: str | None = None
+    LLM_TIMEOUT_SECONDS = 30
+    FEEDBACK_LIMITS = "30 per hour;200 per day"  # requests for feedback per user
+
     GRACE_SECONDS = 60
     REQUIRE_SECRET_KEY = False
     # Production refuses to serve several workers whose sign-in throttles would not be shared.
@@ -176,6 +185,7 @@ WHOLE_NUMBERS = {
     "SESSION_IDLE_SECONDS": (60, "REHEARSE_SESSION_IDLE_SECONDS"),
     "SESSION_ABSOLUTE_SECONDS": (60, "REHEARSE_SESSION_ABSOLUTE_SECONDS"),
     "MAIL_PORT": (1, "MAIL_PORT"),
+    "LLM_TIMEOUT_SECONDS": (1, "REHEARSE_LLM_TIMEOUT_SECONDS"),
 }
 # On/off settings, and the variable that sets each.
 SWITCHES = {"MAIL_USE_TLS": "MAIL_USE_TLS", "MAIL_USE_SSL": "MAIL_USE_SSL"}
@@ -206,6 +216,7 @@ def configure(app: Flask, name: str | None = None, overrides: Mapping[str, objec
     _secret_key(app)
     _database_uri(app)
     _mail(app)
+    _language_model(app)
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_ABSOLUTE_SECONDS"]
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     if app.config["REQUIRE_SHARED_THROTTLE"] and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
@@ -249,6 +260,19 @@ def _mail(app: Flask) -> None:
     app.config["PUBLIC_URL"] = url.rstrip("/")
     if not app.config.get("MAIL_DEFAULT_SENDER"):
         app.config["MAIL_DEFAULT_SENDER"] = f"Rehearse <no-reply@{urlsplit(url).hostname or 'localhost'}>"
+
+
+def _language_model(app: Flask) -> None:
+    """With LLM_URL, a web address and a model name are needed; without it, feedback is off."""
+    url = app.config.get("LLM_URL")
+    if not url:
+        return
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise ConfigurationError(
+            f"REHEARSE_LLM_URL must be an http(s) address such as http://127.0.0.1:8080/v1, not {url!r}."
+        )
+    if not app.config.get("LLM_MODEL"):
+        raise ConfigurationError("REHEARSE_LLM_URL is set but REHEARSE_LLM_MODEL is not: set the model's name.")
 
 
 # A key's estimated guesses (zxcvbn, log10) must reach this: 10^20 is about 66 bits. A random

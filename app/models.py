@@ -276,6 +276,9 @@ class Answer(Model):
     checks: Mapped[list[KeyPointCheck]] = relationship(
         back_populates="answer", order_by="KeyPointCheck.key_point", cascade="all, delete-orphan", passive_deletes=True
     )
+    feedback: Mapped[AnswerFeedback | None] = relationship(
+        back_populates="answer", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def own_checks(self) -> dict[int, bool]:
@@ -301,6 +304,21 @@ class KeyPointCheck(Model):
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     answer: Mapped[Answer] = relationship(back_populates="checks")
+
+
+class AnswerFeedback(Model):
+    """Detailed feedback on one answer from the operator's language model, asked for by the user
+    on the review; asking again replaces it. Kept with the name of the model that wrote it."""
+
+    __tablename__ = "answer_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(sa.ForeignKey("answer.id", ondelete="CASCADE"), unique=True)
+    model: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    answer: Mapped[Answer] = relationship(back_populates="feedback")
 
 
 class Rating(Model):

@@ -136,3 +136,11 @@ def current() -> Throttle:
 def limits(setting: str) -> list[RateLimitItem]:
     """The limits of a setting such as "10 per minute;50 per hour"."""
     return parse_many(current_app.config[setting])
+
+
+def allow(setting: str, *identifiers: str) -> int:
+    """Count one request against a setting's limits (registrations, reset requests, feedback).
+    Returns 0 when allowed, else the seconds to wait."""
+    t = current()
+    over = [item for item in limits(setting) if not t.hit(item, *identifiers)]
+    return max((t.seconds_until_reset(item, *identifiers) for item in over), default=0)

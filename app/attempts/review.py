@@ -3,15 +3,16 @@ of the user's attempts."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from .. import clock
+from .. import clock, llm, throttle
 from ..choices import GRADE_NAMES
+from ..markdown import render_markdown
 from ..models import Answer, Attempt, Grade
 from ..negotiation import wants_json
 from ..numbers import id_arg, page_arg
-from ..services import exports, interviews, key_point_checks, progress, ratings
+from ..services import exports, feedback, interviews, key_point_checks, progress, ratings
 from ..spaced import comes_back
 from .blueprint import bp, own_attempt
 from .forms import KeyPointCheckForm, NoteForm, RatingForm
@@ -59,6 +60,7 @@ def review(attempt_id: int):
             for answer_id, dues in progress.due_after_each_grade(current_user.id, attempt).items()
         },
         grade_names=GRADE_NAMES,
+        feedback_model=llm.endpoint(current_app),
     )
 
 
@@ -159,6 +161,36 @@ def check_key_point(attempt_id: int, number: int, index: int):
         }
     flash(f"Question {number}, key point {index}: your check is kept.", "success")
     return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))
+
+
+@bp.route("/<int:attempt_id>/answers/<int:number>/feedback", methods=["POST"])
+@login_required
+def ask_feedback(attempt_id: int, number: int):
+    """Detailed feedback on one answer from the operator's language model (404 when none is
+    configured). JSON replies for the page's script; a redirect to the answer otherwise."""
+    where = llm.endpoint(current_app)
+    if where is None:
+        abort(404)
+    attempt = _reviewable_attempt(attempt_id)
+    answer = _answer_of(attempt, number)
+    back = url_for(".review", attempt_id=attempt.id, _anchor=f"feedback-{number}")
+    wait = throttle.allow("FEEDBACK_LIMITS", "feedback", str(current_user.id))
+    try:
+        if wait:
+            raise feedback.FeedbackRefused(
+                f"You have asked for a lot of feedback: try again in {max(1, round(wait / 60))} min."
+            )
+        reply = feedback.ask(where, attempt, answer, clock.now())
+    except (feedback.FeedbackRefused, llm.ModelUnavailable) as exc:
+        status = 429 if wait else 503 if isinstance(exc, llm.ModelUnavailable) else 409
+        if wants_json():
+            return {"error": str(exc)}, status
+        flash(str(exc), "error")
+        return redirect(back)
+    if wants_json():
+        return {"html": str(render_markdown(reply.text)), "model": reply.model, "asked_at": reply.asked_at.isoformat()}
+    flash(f"Feedback on question {number} is below.", "success")
+    return redirect(back)
 
 
 @bp.route("/<int:attempt_id>/export.md")

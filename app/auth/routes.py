@@ -21,7 +21,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from .. import clock, mailer
+from .. import clock, mailer, throttle
 from ..models import User
 from ..services import account_mail, accounts
 from . import throttling
@@ -105,13 +105,13 @@ def register():
     form = EmailForm() if by_mail else RegisterForm()
     template = "auth/register_by_mail.html" if by_mail else "auth/register.html"
     if request.method == "POST":  # every try counts, so that the form cannot be used to list accounts
-        wait = throttling.allow("REGISTER_LIMITS", "register", _address())
+        wait = throttle.allow("REGISTER_LIMITS", "register", _address())
         if wait:
             return _throttled(template, form, too_many(wait), wait)
     if form.validate_on_submit():
         if by_mail:
             email = accounts.normalise_email(form.email.data)
-            if not throttling.allow("RESET_EMAIL_LIMITS", "mail-to", email):
+            if not throttle.allow("RESET_EMAIL_LIMITS", "mail-to", email):
                 mailer.in_background(account_mail.send_registration_link, email, current_app.config["SECRET_KEY"])
             return render_template("auth/check_email.html", email=email, purpose="register")
         user = accounts.create_user(form.email.data, form.password.data)
@@ -153,13 +153,13 @@ def forgot():
         return render_template("auth/forgot.html", form=None)
     form = EmailForm()
     if request.method == "POST":
-        wait = throttling.allow("RESET_LIMITS", "reset", _address())
+        wait = throttle.allow("RESET_LIMITS", "reset", _address())
         if wait:
             return _throttled("auth/forgot.html", form, too_many(wait), wait)
     if form.validate_on_submit():
         email = accounts.normalise_email(form.email.data)
         # Counted for every address asked about, so that the limit says nothing about accounts.
-        if not throttling.allow("RESET_EMAIL_LIMITS", "mail-to", email):
+        if not throttle.allow("RESET_EMAIL_LIMITS", "mail-to", email):
             mailer.in_background(account_mail.send_reset_link, email)
         return render_template("auth/check_email.html", email=email, purpose="reset")
     return render_template("auth/forgot.html", form=form)

@@ -120,11 +120,3 @@ def remember_device(response: Response, email: str) -> None:
 
 def forget_device(response: Response) -> None:
     response.delete_cookie(DEVICE_COOKIE, httponly=True, samesite="Lax")
-
-
-def allow(setting: str, *identifiers: str) -> int:
-    """Count one request against a setting's limits (registrations, reset requests). Returns 0
-    when allowed, else the seconds to wait."""
-    t = throttle.current()
-    over = [item for item in throttle.limits(setting) if not t.hit(item, *identifiers)]
-    return max((t.seconds_until_reset(item, *identifiers) for item in over), default=0)

@@ -67,6 +67,9 @@ def attempt_markdown(attempt: Attempt) -> str:
             lines += ["### Arrived late (not scored)", "", _quote(answer.late_text), ""]
         lines += ["### Reference answer", "", answer.reference_answer.strip(), "", "### Key points", ""]
         lines += _key_point_lines(answer)
+        if answer.feedback:
+            asked = answer.feedback.asked_at.strftime("%Y-%m-%d %H:%M UTC")
+            lines += ["", f"### Detailed feedback (from {answer.feedback.model}, {asked})", "", answer.feedback.text]
         if rating and rating.note:
             lines += ["", "### Your note", "", rating.note]
         lines.append("")
@@ -84,6 +87,7 @@ def user_data(user: User) -> dict[str, Any]:
         .options(
             selectinload(Attempt.answers).selectinload(Answer.rating),
             selectinload(Attempt.answers).selectinload(Answer.checks),
+            selectinload(Attempt.answers).selectinload(Answer.feedback),
         )
     ).all()
 
@@ -151,6 +155,15 @@ def user_data(user: User) -> dict[str, Any]:
                             {"key_point": c.key_point + 1, "made": c.made, "checked_at": iso(c.checked_at)}
                             for c in ans.checks
                         ],
+                        "feedback": (
+                            {
+                                "model": ans.feedback.model,
+                                "text": ans.feedback.text,
+                                "asked_at": iso(ans.feedback.asked_at),
+                            }
+                            if ans.feedback
+                            else None
+                        ),
                         "rating": (
                             {
                                 "grade": Grade(ans.rating.grade).label if ans.rating.grade else None,

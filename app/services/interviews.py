@@ -47,10 +47,16 @@ def attempt_of(user_id: int, attempt_id: int, *options) -> Attempt | None:
 
 
 def attempt_for_review(user_id: int, attempt_id: int, now: datetime) -> Attempt | None:
-    """The user's attempt with its answers and their ratings loaded, closed first if its deadline
+    """The user's attempt with its answers, their ratings, checks and feedback loaded, closed first if its deadline
     has passed; None for anyone else's."""
     answers = selectinload(Attempt.answers)
-    attempt = attempt_of(user_id, attempt_id, answers.selectinload(Answer.rating), answers.selectinload(Answer.checks))
+    attempt = attempt_of(
+        user_id,
+        attempt_id,
+        answers.selectinload(Answer.rating),
+        answers.selectinload(Answer.checks),
+        answers.selectinload(Answer.feedback),
+    )
     if attempt is not None:
         close_at_deadline(attempt, now)
     return attempt

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Attempt, AttemptState, Rating
 from tests.browser.test_interview_in_browser import sign_up, start_interview
+from tests.fake_model import fake_model
 
 
 def test_review_rating_history_progress_and_practice(app, page, live_url):
@@ -136,3 +137,34 @@ def test_the_user_overrules_the_scorer_on_a_key_point_and_it_is_kept(app, page, 
     expect(contradicted.locator(".kp-own")).to_have_text("")
     with app.app_context():
         assert db.session.scalar(sa.select(Attempt)).answers[0].own_checks == {1: False}
+
+
+def test_detailed_feedback_is_asked_for_shown_and_kept(app, page, live_url, expected_console_errors):
+    expected_console_errors.append("status of 503")  # the model's failure, provoked at the end
+    with fake_model() as model:
+        model.delay = 1.0  # long enough to see the page say it is waiting
+        model.reply = "- Right: you **normalise** once.\n- Missing: how recall was measured."
+        app.config.update(LLM_URL=model.url, LLM_MODEL="tiny-reviewer", LLM_TIMEOUT_SECONDS=5)
+        sign_up(page, live_url)
+        start_interview(page, live_url, questions=1, minutes=5)
+        page.get_by_label("Your answer").fill("I would normalise the vectors once when indexing.")
+        page.get_by_role("button", name="Submit interview").click()
+        page.get_by_role("button", name="Submit all and finish").click()
+
+        section = page.locator("#q1 .detailed-feedback")
+        expect(section).to_contain_text("Sends the question, its reference answer and your answer to tiny-reviewer")
+        section.get_by_role("button", name="Ask for detailed feedback").click()
+        expect(section.locator(".feedback-state")).to_have_text("Asking… this can take up to 5 seconds.")
+        expect(section.get_by_role("button", name="Ask for detailed feedback")).to_be_disabled()
+        expect(section.locator(".feedback-reply strong")).to_have_text("normalise")
+        expect(section.locator(".feedback-source")).to_have_text("From tiny-reviewer, just now.")
+        expect(section.get_by_role("button", name="Ask again")).to_be_enabled()
+
+        page.reload()
+        expect(section.locator(".feedback-reply")).to_contain_text("Missing: how recall was measured.")
+        expect(section.locator(".feedback-source")).to_contain_text("From tiny-reviewer, ")
+
+        model.status = 500
+        section.get_by_role("button", name="Ask again").click()
+        expect(section.locator(".feedback-state")).to_contain_text("refused the request (HTTP 500)")
+        expect(section.locator(".feedback-reply")).to_contain_text("Missing: how recall was measured.")

@@ -3,6 +3,7 @@
 
 import { postForm, postJSON } from "../lib/http.js";
 import { DRAFT_PREFIX, keysStartingWith, readDraft, removeKey, saveUrlOf } from "../lib/storage.js";
+import { attachFeedback } from "./feedback.js";
 import { attachKeyPointChecks } from "./key_points.js";
 import { createNoteSaver } from "./note.js";
 
@@ -120,6 +121,7 @@ if (window.matchMedia(PHONE).matches) {
   document.querySelectorAll("details.reference[open]").forEach((details) => details.removeAttribute("open"));
 }
 attachKeyPointChecks();
+attachFeedback();
 document.addEventListener("keydown", onKey);
 const review = document.getElementById("review");
 if (review) sendLeftovers(review);
