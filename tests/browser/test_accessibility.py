@@ -48,6 +48,9 @@ def violations(page) -> list[str]:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_pages_have_no_accessibility_violations(app, browser, live_url, finished, scheme):
     user_id, done = finished
+    # With a feedback model configured, so that the review's feedback section is checked too
+    # (nothing is asked of it here).
+    app.config.update(LLM_URL="http://127.0.0.1:9/v1", LLM_MODEL="tiny-reviewer")
     # axe is injected as a script, which the app's CSP would rightly refuse.
     context = browser.new_context(bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
