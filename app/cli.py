@@ -52,7 +52,8 @@ def serve(host: str, port: int, workers: int | None) -> None:
     if report:
         click.echo(f"Loaded the question bank: {report.summary()}.")
     click.echo(f"Rehearse is running on http://{host}:{port}/ (press Ctrl+C to stop)")
-    db.engine.dispose()  # workers open their own connections after the fork
+    for engine in db.engines.values():
+        engine.dispose()  # workers open their own connections after the fork
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy, for gunicorn
     run(app, host=host, port=port, workers=workers)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Flask
 from zxcvbn import zxcvbn
 
@@ -51,6 +52,10 @@ KNOWN_EXAMPLE_KEYS = {
     "your-secret-key",
 }
 MIN_SECRET_KEY_LENGTH = 32
+
+
+# The pool that autosave's one statement runs on (see _database_uri).
+AUTOSAVE_BIND = "autosave"
 
 
 class ConfigurationError(RuntimeError):
@@ -312,3 +317,10 @@ def _database_uri(app: Flask) -> None:
         # Use psycopg 3, the driver this project installs.
         uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if sa.engine.make_url(uri).database not in (None, "", ":memory:"):
+        # Autosave's one statement has a pool of its own: autocommit, so no BEGIN and COMMIT round
+        # trips, and no ping before each use (a save that meets a dead connection takes the full
+        # path, whose pool pings). A memory database has no second pool: it would be another one.
+        app.config["SQLALCHEMY_BINDS"] = {
+            AUTOSAVE_BIND: {"url": uri, "isolation_level": "AUTOCOMMIT", "pool_pre_ping": False}
+        }

@@ -37,8 +37,9 @@ def extensions(app: Flask) -> None:
     from . import auth  # noqa: F401  (registers the user loader)
 
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                sa.event.listen(engine, "connect", _sqlite_pragmas)
 
 
 def _unauthorized():

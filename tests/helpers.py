@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
+import sqlalchemy as sa
 
 
 def require(flag: str, reason: str) -> None:
@@ -72,3 +75,19 @@ def add_bank(app, categories: int = 2, per_category: int = 3) -> None:
                     )
                 )
         db.session.commit()
+
+
+@contextmanager
+def watching(app, event: str, listener: Callable) -> Iterator[None]:
+    """`listener` on `event` of every engine of the app (autosave has a pool of its own)."""
+    from app.extensions import db
+
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        sa.event.listen(engine, event, listener)
+    try:
+        yield
+    finally:
+        for engine in engines:
+            sa.event.remove(engine, event, listener)

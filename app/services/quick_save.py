@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..config import AUTOSAVE_BIND
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptState, LoginSession
 from ..timing import clamp_seconds_spent
@@ -101,6 +102,12 @@ def quick_save(
         "created_after": created_after,
         "seen_after": max(seen_after, now - timedelta(seconds=TOUCH_SECONDS)),
     }
-    with db.engine.begin() as connection:
-        row = connection.execute(_SAVE, params).one_or_none()
+    engine = db.engines.get(AUTOSAVE_BIND, db.engine)
+    try:
+        with engine.begin() as connection:  # on the autosave pool the statement commits by itself
+            row = connection.execute(_SAVE, params).one_or_none()
+    except sa.exc.DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        return None  # a connection that died unnoticed (no ping here): the full path's pool pings
     return QuickSave(*row) if row else None

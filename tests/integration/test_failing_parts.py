@@ -41,27 +41,30 @@ def texts(app, attempt_id):
 
 @contextmanager
 def read_only(app):
-    """Every new connection of the app's engine refuses to write, as a standby or a full disk would."""
+    """Every new connection of the app's engines refuses to write, as a standby or a full disk would."""
     with app.app_context():
-        engine = db.engine
+        engines = list(db.engines.values())
+    sqlite = engines[0].dialect.name == "sqlite"
 
     def refuse_writes(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
-        if engine.dialect.name == "sqlite":
+        if sqlite:
             cursor.execute("PRAGMA query_only = ON")
         else:
             cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
         cursor.close()
-        if engine.dialect.name != "sqlite":
+        if not sqlite and not dbapi_connection.autocommit:
             dbapi_connection.commit()
 
-    sa.event.listen(engine, "connect", refuse_writes)
-    engine.dispose()
+    for engine in engines:
+        sa.event.listen(engine, "connect", refuse_writes)
+        engine.dispose()
     try:
         yield
     finally:
-        sa.event.remove(engine, "connect", refuse_writes)
-        engine.dispose()
+        for engine in engines:
+            sa.event.remove(engine, "connect", refuse_writes)
+            engine.dispose()
 
 
 def autosave(client, attempt_id, text, revision, number=1):

@@ -11,10 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock as app_clock
+from app.config import AUTOSAVE_BIND
 from app.extensions import db
 from app.models import Answer, Attempt, AttemptState, LoginSession
 from app.services import interviews
-from tests.helpers import AuthActions, add_bank, csrf_token
+from tests.helpers import AuthActions, add_bank, csrf_token, watching
 from tests.integration.test_interviews import answers_of, only_attempt, start
 
 
@@ -33,18 +34,13 @@ def save(client, token, attempt_id, text, revision, number=1, **extra):
 
 def statements_during(app, action):
     """The SQL statements the database received while `action` ran, and its result."""
-    with app.app_context():
-        engine = db.engine
     seen: list[str] = []
 
     def note(_conn, _cursor, statement, *_):
         seen.append(statement)
 
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
+    with watching(app, "before_cursor_execute", note):
         result = action()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
     return seen, result
 
 
@@ -106,6 +102,33 @@ def test_a_sign_in_ended_elsewhere_cannot_save(app, client, user, bank):
     assert answers_of(app, attempt.id)[0].text == ""
 
 
+def test_a_save_that_meets_a_dead_connection_is_saved_by_the_full_path(app, client, user, bank):
+    """Autosave's pool does not ping before each use: a connection that died unnoticed (a database
+    restart) sends that save to the full path, and the next plain save gets a new connection."""
+    start(client, minutes=60)
+    attempt = only_attempt(app)
+    token = csrf_token(client, "/bank/")
+    with app.app_context():
+        autosave_pool = db.engines[AUTOSAVE_BIND]
+    killed: list[str] = []
+
+    def kill_once(conn, _cursor, statement, *_):
+        if not killed:
+            killed.append(statement)
+            conn.connection.driver_connection.close()
+
+    sa.event.listen(autosave_pool, "before_cursor_execute", kill_once)
+    try:
+        reply = save(client, token, attempt.id, "typed while the database restarted", 0)
+    finally:
+        sa.event.remove(autosave_pool, "before_cursor_execute", kill_once)
+    assert killed, "the save did not try the autosave pool"
+    assert (reply.status_code, reply.json["status"], reply.json["revision"]) == (200, "saved", 1)
+    seen, again = statements_during(app, lambda: save(client, token, attempt.id, "and after it", 1))
+    assert (again.json["status"], len(seen)) == ("saved", 1)
+    assert answers_of(app, attempt.id)[0].text == "and after it"
+
+
 def test_a_sign_in_past_its_idle_lifetime_cannot_save(app, client, user, bank, clock):
     app.config["SESSION_IDLE_SECONDS"] = 600
     start(client, minutes=60)
@@ -162,14 +185,15 @@ def test_a_bad_body_from_a_stranger_is_404_not_a_message_about_the_body(app, cli
     assert reply.status_code == 404
 
 
-def test_closing_waits_for_a_save_in_flight_and_scores_what_it_wrote(app, client, user, bank):
-    """The save has written but not committed when a submit arrives: the submit waits, then
-    closes and scores the saved text (PostgreSQL: the save holds the attempt's row; SQLite: one
-    writer at a time)."""
-    start(client, count=1)
+def test_closing_waits_for_a_save_in_flight_and_scores_what_it_wrote(app, client, user, bank, clock):
+    """The full path's save has written but not committed when a submit arrives: the submit waits,
+    then closes and scores the saved text (PostgreSQL: the save holds the attempt's row; SQLite:
+    one writer at a time). The plain save has no such moment: its one statement commits itself."""
+    start(client, count=1, minutes=60)
     attempt = only_attempt(app)
     reference = attempt.answers[0].reference_answer
     token = csrf_token(client, "/bank/")
+    clock.shift(400)  # a sign-in not seen for minutes: the save takes the full path, which notes it
     with app.app_context():
         engine = db.engine
     written, release = threading.Event(), threading.Event()

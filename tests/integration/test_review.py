@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Answer, Attempt, AttemptState, Question, Rating
 from app.scoring import SCORER_VERSION
 from app.services import interviews
-from tests.helpers import AuthActions, add_bank, csrf_token
+from tests.helpers import AuthActions, add_bank, csrf_token, watching
 
 GOOD = "Use cosine similarity: it is the dot product of normalised vectors."
 
@@ -329,18 +329,13 @@ def test_practice_refuses_a_damaged_list_or_figures_out_of_range(app, client, us
 
 @contextmanager
 def count_statements(app):
-    with app.app_context():
-        engine = db.engine
     counter = {"n": 0}
 
     def before(*_args):
         counter["n"] += 1
 
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
+    with watching(app, "before_cursor_execute", before):
         yield counter
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
 
 
 @pytest.mark.parametrize(

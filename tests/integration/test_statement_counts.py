@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Category, Question
 from app.services import accounts
-from tests.helpers import AuthActions, add_bank
+from tests.helpers import AuthActions, add_bank, watching
 
 
 def add_sets(app, owner_id: int, sets: int, per_set: int) -> None:
@@ -42,13 +42,8 @@ def statements(app, client, url: str) -> int:
         nonlocal count
         count += 1
 
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", counter)
-    try:
+    with watching(app, "before_cursor_execute", counter):
         response = client.get(url)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", counter)
     assert response.status_code == 200, url
     return count
 
