@@ -228,6 +228,18 @@ class Attempt(Model):
     def unanswered(self) -> list[Answer]:
         return [a for a in self.answers if not a.is_answered]
 
+    @property
+    def practice_score(self) -> float | None:
+        """The score with the user's checks of key points where they made some: the mean of the
+        answers' practice scores, unanswered questions counting as zero, as the scorer's does."""
+        if self.score is None or not self.answers:
+            return self.score
+        return sum(a.practice_score or 0.0 for a in self.answers) / len(self.answers)
+
+    @property
+    def has_checks(self) -> bool:
+        return any(a.checked_score is not None for a in self.answers)
+
 
 class Answer(Model):
     """What the user typed for one question of an attempt, beside the question as it was asked.

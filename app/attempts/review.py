@@ -154,10 +154,14 @@ def check_key_point(attempt_id: int, number: int, index: int):
         flash(str(exc), "error")
         return redirect(url_for(".resume", attempt_id=attempt.id))
     if wants_json():
+        summary = summarise(attempt)
         return {
             "made": form.made_value(),
             "checked_score": answer.checked_score,
             "checks": {str(i + 1): made for i, made in answer.own_checks.items()},
+            "overall_score": summary.score,
+            "overall_checked": attempt.has_checks,
+            "categories": {c.name: c.score for c in summary.categories},
         }
     flash(f"Question {number}, key point {index}: your check is kept.", "success")
     return redirect(url_for(".review", attempt_id=attempt.id, _anchor=f"q{number}"))

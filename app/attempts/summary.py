@@ -1,4 +1,5 @@
-"""The numbers at the top of a review, computed from the attempt as stored."""
+"""The numbers at the top of a review, computed from the attempt as stored: where the user checked
+key points, their checks go ahead of the scorer's, as in practice and progress."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ class CategoryScore:
 
 @dataclass(frozen=True)
 class Summary:
-    score: float | None
+    score: float | None  # with the user's checks of key points, where they made some
+    scorer_score: float | None  # the scorer's alone
     categories: tuple[CategoryScore, ...]
     answered: int
     skipped: int
@@ -28,10 +30,11 @@ class Summary:
 def summarise(attempt: Attempt) -> Summary:
     by_category: dict[str, list[float]] = defaultdict(list)
     for answer in attempt.answers:
-        by_category[answer.category_name].append(answer.score or 0.0)
+        by_category[answer.category_name].append(answer.practice_score or 0.0)
     answered = sum(1 for a in attempt.answers if a.is_answered)
     return Summary(
-        score=attempt.score,
+        score=attempt.practice_score,
+        scorer_score=attempt.score,
         categories=tuple(
             CategoryScore(name, sum(scores) / len(scores), len(scores)) for name, scores in by_category.items()
         ),

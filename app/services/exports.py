@@ -41,7 +41,8 @@ def attempt_markdown(attempt: Attempt) -> str:
     lines = [
         f"# Mock interview of {attempt.started_at:%Y-%m-%d %H:%M} UTC",
         "",
-        f"- Score: {_percent(attempt.score)}",
+        f"- Score: {_percent(attempt.practice_score)}"
+        + (f" with your key-point checks (the scorer's: {_percent(attempt.score)})" if attempt.has_checks else ""),
         f"- Time used: {used.seconds // 60} min {used.seconds % 60:02d} s of {used.allowed // 60} min",
         f"- Questions: {len(attempt.answers)}",
         *([f"- Flagged: {', '.join(str(a.position + 1) for a in flagged)}"] if flagged else []),
@@ -133,6 +134,7 @@ def user_data(user: User) -> dict[str, Any]:
                 "closed_at": iso(a.closed_at),
                 "time_limit_seconds": a.time_limit_seconds,
                 "score": a.score,
+                "checked_score": a.practice_score if a.has_checks else None,
                 "scorer_version": a.scorer_version,
                 "answers": [
                     {

@@ -186,17 +186,23 @@ def thin(points: list[Point], limit: int = MAX_POINTS) -> list[Point]:
 def score_series(user_id: int) -> dict[str, list[Point]]:
     """Score over time: "All categories" per attempt, and each category's mean within an attempt."""
     closed = (Attempt.user_id == user_id, Attempt.state.in_(CLOSED), Attempt.score.is_not(None))
+    # The user's checks of key points go ahead of the scorer's, as on the review.
+    mean = sa.func.avg(sa.func.coalesce(PRACTICE_SCORE, 0.0))
     overall = db.session.execute(
-        sa.select(Attempt.id, Attempt.closed_at, Attempt.score).where(*closed).order_by(Attempt.closed_at, Attempt.id)
+        sa.select(Attempt.id, Attempt.closed_at, mean)
+        .join(Answer, Answer.attempt_id == Attempt.id)
+        .where(*closed)
+        .group_by(Attempt.id, Attempt.closed_at)
+        .order_by(Attempt.closed_at, Attempt.id)
     ).all()
     by_category = db.session.execute(
-        sa.select(Answer.category_name, Attempt.id, sa.func.avg(sa.func.coalesce(Answer.score, 0.0)))
+        sa.select(Answer.category_name, Attempt.id, mean)
         .join(Attempt, Answer.attempt_id == Attempt.id)
         .where(*closed)
         .group_by(Answer.category_name, Attempt.id)
     ).all()
-    # Closed attempts with a score: both columns are set (the query's conditions).
-    points = [Point(at, score, attempt_id) for attempt_id, at, score in overall if at is not None and score is not None]
+    # Closed attempts: closed_at is set (the query's conditions); the mean is never null.
+    points = [Point(at, float(score), attempt_id) for attempt_id, at, score in overall if at is not None]
     times = {p.attempt_id: p.at for p in points}
     series = {"All categories": thin(points)}
     per_category: dict[str, list[Point]] = defaultdict(list)

@@ -123,6 +123,10 @@ def test_the_user_overrules_the_scorer_on_a_key_point_and_it_is_kept(app, page, 
     other.get_by_role("button", name="I did not").click()
     expect(other.locator(".kp-own")).to_have_text("You: not made")
     expect(item.locator(".kp-yours")).to_contain_text("1 of 2 by your check")
+    # The interview's score at the top follows at once: one question, so the answer's checked score.
+    overall = page.locator("#overall")
+    expect(overall.locator(".overall-value")).to_have_text("50%")
+    expect(overall.locator(".overall-scorer")).to_contain_text("with your checks · the scorer's:")
 
     page.reload()
     expect(contradicted.locator(".kp-own")).to_have_text("You: made it")
@@ -132,6 +136,7 @@ def test_the_user_overrules_the_scorer_on_a_key_point_and_it_is_kept(app, page, 
         assert stored.own_checks == {0: True, 1: False}
         assert stored.checked_score == 0.5  # every point checked: the share the user made
     expect(item.locator(".checked-chip")).to_contain_text("50% with your checks")
+    expect(overall.locator(".overall-value")).to_have_text("50%")
 
     contradicted.get_by_role("button", name="Leave it to the scorer").click()
     expect(contradicted.locator(".kp-own")).to_have_text("")

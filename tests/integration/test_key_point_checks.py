@@ -58,9 +58,44 @@ def test_a_check_is_kept_shown_after_reload_and_can_be_taken_back(app, client, u
     assert re.search(r'value="no" class="[^"]*kp-no" aria-pressed="true"', html)
 
     reply = check(client, attempt_id, 1, 1, "")
-    assert reply.json == {"made": None, "checked_score": None, "checks": {}}
+    assert reply.json["made"] is None and reply.json["checked_score"] is None and reply.json["checks"] == {}
+    assert reply.json["overall_score"] == pytest.approx(score) and reply.json["overall_checked"] is False
     assert stored(app, attempt_id)[0::2] == ({}, None)
     assert "You: not made" not in client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+
+
+def test_the_interviews_score_everywhere_counts_the_users_checks(app, client, user, bank):
+    """Review heading, category table, history, the progress figures and both exports: one score,
+    with the user's checks where they made some, and the scorer's beside it."""
+    attempt_id = finished_attempt(app, user.id, [GOOD, ""])
+    scorer = stored(app, attempt_id)[1] / 2  # the empty second answer counts as zero
+    for index in (1, 2, 3):
+        reply = check(client, attempt_id, 1, index, "no")
+    assert reply.json["checked_score"] == 0.0
+    assert reply.json["overall_score"] == 0.0 and reply.json["overall_checked"] is True
+    assert list(reply.json["categories"].values()) == [0.0]
+
+    review = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    overall = review[review.index('id="overall"') :]
+    overall = overall[: overall.index("</div>")]
+    assert '<dd class="big-number overall-value">0%</dd>' in overall
+    assert f"with your checks · the scorer's: {round(scorer * 100)}%" in overall
+    history = client.get("/attempts/").get_data(as_text=True)
+    assert re.search(r'data-label="Score">0% <small class="muted">with your checks</small>', history)
+    figures = client.get("/progress").get_data(as_text=True).split("The figures as a table")[1]
+    assert re.findall(r'data-label="Score">(\d+%)</td>', figures) == ["0%", "0%"]  # overall, and the one category
+    markdown = client.get(f"/attempts/{attempt_id}/export.md").get_data(as_text=True)
+    assert f"- Score: 0% with your key-point checks (the scorer's: {round(scorer * 100)}%)" in markdown
+    [exported] = json.loads(client.get("/account/export.json").get_data(as_text=True))["attempts"]
+    assert (exported["score"], exported["checked_score"]) == (pytest.approx(scorer), 0.0)
+
+    for index in (1, 2, 3):  # back to the scorer: the scorer's figures again, and no note
+        reply = check(client, attempt_id, 1, index, "")
+    assert reply.json["overall_score"] == pytest.approx(scorer) and reply.json["overall_checked"] is False
+    review = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert f'<dd class="big-number overall-value">{round(scorer * 100)}%</dd>' in review
+    assert re.search(r'class="muted overall-scorer" hidden>', review)
+    assert "with your checks</small>" not in client.get("/attempts/").get_data(as_text=True)
 
 
 def test_the_plain_form_redirects_to_the_answer_with_a_message(app, client, user, bank):

@@ -34,6 +34,24 @@ export function showChecks(item, checks, checkedScore) {
   }
 }
 
+// The review's overall and category scores after a check: the server's figures, with the checks.
+export function showTotals(doc, overall, checked, categories) {
+  const box = doc.getElementById("overall");
+  if (box && overall !== null && overall !== undefined) {
+    box.querySelector(".overall-value").textContent = percent(overall);
+    const meter = box.querySelector("meter");
+    if (meter) meter.value = overall;
+    box.querySelector(".overall-scorer")?.toggleAttribute("hidden", !checked);
+  }
+  Object.entries(categories || {}).forEach(([name, score]) => {
+    const row = [...doc.querySelectorAll("tr[data-category]")].find((r) => r.dataset.category === name);
+    if (!row) return;
+    row.querySelector(".category-value").textContent = percent(score);
+    const meter = row.querySelector("meter");
+    if (meter) meter.value = score;
+  });
+}
+
 export function attachKeyPointChecks(doc = document) {
   doc.querySelectorAll("form.kp-check").forEach((form) => {
     form.addEventListener("submit", async (event) => {
@@ -48,6 +66,7 @@ export function attachKeyPointChecks(doc = document) {
           return;
         }
         showChecks(form.closest(".review-item"), reply.data.checks, reply.data.checked_score);
+        showTotals(doc, reply.data.overall_score, reply.data.overall_checked, reply.data.categories);
       } catch {
         label.textContent = "Not saved: you seem to be offline. Try again.";
       }
