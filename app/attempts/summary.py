@@ -18,8 +18,7 @@ class CategoryScore:
 
 @dataclass(frozen=True)
 class Summary:
-    score: float | None  # with the user's checks of key points, where they made some
-    scorer_score: float | None  # the scorer's alone
+    score: float | None  # with the user's checks of key points, where they made some (attempt.score: the scorer's)
     categories: tuple[CategoryScore, ...]
     answered: int
     skipped: int
@@ -34,7 +33,6 @@ def summarise(attempt: Attempt) -> Summary:
     answered = sum(1 for a in attempt.answers if a.is_answered)
     return Summary(
         score=attempt.practice_score,
-        scorer_score=attempt.score,
         categories=tuple(
             CategoryScore(name, sum(scores) / len(scores), len(scores)) for name, scores in by_category.items()
         ),
