@@ -33,9 +33,10 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 
 import sqlalchemy as sa
 
@@ -534,46 +535,77 @@ def details(run: Run) -> str:
 
 
 def measure_database(args: argparse.Namespace, url: str) -> str:
-    """Bare endpoint, then Rehearse, on one database; returns the summary line."""
+    """The bare endpoint and Rehearse on one database, both servers up, measured in turns
+    (`--rounds`); returns the summary line."""
     with tempfile.TemporaryDirectory(prefix="rehearse-load-") as folder, databases(url, Path(folder)) as dbs:
         work = Path(folder)
         print(f"{dbs.name}: {args.workers} workers, {args.users} users, {args.seconds:.0f} s", flush=True)
-        baseline = None
-        if not args.capacity:
-            engine = sa.create_engine(dbs.bare_url)
-            bare_table().create(engine)
-            command = [sys.executable, str(HERE / "bare.py"), "--database-url", dbs.bare_url]
-            command += ["--workers", str(args.workers)]
-            with serve(command, server_environment(), work / "bare.log") as server:
-                target = Target("bare", server, engine)
-                add_bare_users(target, args.users)
+        with ExitStack() as stack:
+            run_id = uuid.uuid4().hex[:8]
+            env = server_environment(
+                DATABASE_URL=dbs.app_url,
+                SECRET_KEY=secrets.token_hex(32),
+                REHEARSE_INSTANCE_PATH=str(work / "instance"),
+            )
+            command = [rehearse_command(), "serve", "--workers", str(args.workers)]
+            rehearse = Target(
+                "rehearse",
+                stack.enter_context(serve(command, env, work / "rehearse.log")),
+                engine_of(stack, dbs.app_url),
+            )
+            if args.capacity:
+                return find_capacity(args, dbs.name, rehearse, run_id, env)
+            bare_engine = engine_of(stack, dbs.bare_url)
+            bare_table().create(bare_engine)
+            command = [
+                sys.executable,
+                str(HERE / "bare.py"),
+                "--database-url",
+                dbs.bare_url,
+                "--workers",
+                str(args.workers),
+            ]
+            bare = Target(
+                "bare", stack.enter_context(serve(command, server_environment(), work / "bare.log")), bare_engine
+            )
+            add_bare_users(bare, args.users)
+            add_rehearse_users(rehearse, args.users, run_id, env)
+            for target in (bare, rehearse):
                 warm_up(args, target)
-                baseline = load(target, args.users, args.seconds, behaviour(args))
-            engine.dispose()
-            print(f"  bare db={dbs.name} {describe(baseline)} {details(baseline)}{server_errors(server)}", flush=True)
+            rounds = []
+            for number in range(args.rounds):
+                # Turns change sides each round, so that a drift in the machine's speed touches both alike.
+                order = (bare, rehearse) if number % 2 == 0 else (rehearse, bare)
+                runs = {target.kind: load(target, args.users, args.seconds, behaviour(args)) for target in order}
+                for target in order:
+                    result = runs[target.kind]
+                    print(
+                        f"  round {number + 1} {target.kind} db={dbs.name} {describe(result)} {details(result)}"
+                        f"{server_errors(target.server)}",
+                        flush=True,
+                    )
+                rounds.append((runs["bare"], runs["rehearse"]))
+        return summary(dbs.name, rounds)
 
-        run = uuid.uuid4().hex[:8]
-        env = server_environment(
-            DATABASE_URL=dbs.app_url, SECRET_KEY=secrets.token_hex(32), REHEARSE_INSTANCE_PATH=str(work / "instance")
-        )
-        command = [rehearse_command(), "serve", "--workers", str(args.workers)]
-        engine = sa.create_engine(dbs.app_url)
-        try:
-            with serve(command, env, work / "rehearse.log") as server:
-                target = Target("rehearse", server, engine)
-                if args.capacity:
-                    return find_capacity(args, dbs.name, target, run, env)
-                add_rehearse_users(target, args.users, run, env)
-                warm_up(args, target)
-                result = load(target, args.users, args.seconds, behaviour(args))
-        finally:
-            engine.dispose()
-        print(f"  rehearse db={dbs.name} {describe(result)} {details(result)}{server_errors(server)}", flush=True)
-        assert baseline is not None
-        return (
-            f"autosave db={dbs.name} {describe(result)} baseline_rps={baseline.rps:.1f} "
-            f"ratio={result.rps / baseline.rps:.2f}"
-        )
+
+def engine_of(stack: ExitStack, url: str) -> sa.Engine:
+    engine = sa.create_engine(url)
+    stack.callback(engine.dispose)
+    return engine
+
+
+def summary(db: str, rounds: list[tuple[Run, Run]]) -> str:
+    """The summary line: each figure the median of the rounds', errors and lost saves summed."""
+    ratios = [ours.rps / bare.rps for bare, ours in rounds]
+    if len(rounds) > 1:
+        print(f"  ratios by round: {' '.join(f'{r:.2f}' for r in ratios)}", flush=True)
+    ours = [run for _bare, run in rounds]
+    return (
+        f"autosave db={db} users={ours[0].users} rps={median(r.rps for r in ours):.1f} "
+        f"p50_ms={median(r.p(50) for r in ours):.1f} p99_ms={median(r.p(99) for r in ours):.1f} "
+        f"errors={sum(r.errors for r in ours)} lost={sum(r.lost for r in ours)} "
+        f"baseline_rps={median(bare.rps for bare, _ours in rounds):.1f} ratio={median(ratios):.2f}"
+    )
 
 
 def behaviour(args: argparse.Namespace) -> Behaviour:
@@ -643,6 +675,7 @@ def main() -> None:
     )
     parser.add_argument("--move-after", type=int, default=20, help="saves of an answer before the next question")
     parser.add_argument("--connections", type=int, help="connections (default: one per user, fewer when paced)")
+    parser.add_argument("--rounds", type=int, default=3, help="measured runs of each server, in turns")
     parser.add_argument("--warmup", type=float, default=5, help="seconds of load before measuring")
     parser.add_argument("--capacity", action="store_true", help="find how many paced users hold the p99 target")
     parser.add_argument("--p99-ms", type=float, default=100, help="capacity: the p99 target")
@@ -653,6 +686,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
+    if args.rounds < 1:
+        parser.error("--rounds: at least 1")
     if args.capacity and not args.pace:
         args.pace = 3.0
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")

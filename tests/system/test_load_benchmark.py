@@ -32,7 +32,7 @@ def test_the_load_benchmark_drives_both_databases_and_loses_no_save(tmp_path):
     if not postgres:
         require("REQUIRE_POSTGRES", "TEST_DATABASE_URL is not set")
     command = [sys.executable, str(ROOT / "benchmarks" / "load.py"), "--users", "3", "--seconds", "3"]
-    command += ["--warmup", "1", "--move-after", "3", "--workers", "2"]
+    command += ["--warmup", "1", "--move-after", "3", "--workers", "2", "--rounds", "2"]
     command += ["--database-url", "sqlite", "--database-url", postgres]
     done = subprocess.run(command, cwd=tmp_path, env=clean_environment(), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -44,5 +44,12 @@ def test_the_load_benchmark_drives_both_databases_and_loses_no_save(tmp_path):
     for r in results:
         assert (r["errors"], r["lost"]) == ("0", "0"), done.stdout
         assert float(r["rps"]) > 0 and float(r["baseline"]) > 0, done.stdout
-    # The users also moved between questions: page loads were made, and answered.
-    assert sum("pages=" in line for line in lines if line.lstrip().startswith("rehearse ")) == 2, done.stdout
+    # Both servers were measured in both rounds, and the users also moved between questions: page
+    # loads were made, and answered.
+    measured = [line.split()[:3] for line in lines if line.lstrip().startswith("round ")]
+    assert sorted(measured) == sorted([["round", n, kind] for n in "12" for kind in ("bare", "rehearse")] * 2), (
+        done.stdout
+    )
+    assert (
+        sum("pages=" in line for line in lines if line.lstrip().startswith("round ") and " rehearse " in line) == 4
+    ), done.stdout
