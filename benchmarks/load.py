@@ -612,10 +612,12 @@ def behaviour(args: argparse.Namespace) -> Behaviour:
     return Behaviour(args.pace, args.move_after, args.connections, args.keep_logs)
 
 
-def warm_up(args: argparse.Namespace, target: Target) -> None:
-    """A few seconds of the same load first, so that the measured run meets warm workers."""
+def warm_up(args: argparse.Namespace, target: Target, users: int | None = None) -> None:
+    """A few seconds of the same load first, so that the measured run meets warm workers and
+    database connections (a pool grows, and its new connections prepare their statements, when
+    more users arrive)."""
     if args.warmup > 0:
-        run = load(target, len(target.users), args.warmup, behaviour(args))
+        run = load(target, users or len(target.users), args.warmup, behaviour(args))
         if run.lost:
             print(f"  warm-up lost saves: {run.lost_example}", flush=True)
 
@@ -628,11 +630,10 @@ def find_capacity(args: argparse.Namespace, db: str, target: Target, run_id: str
     held: tuple[int, Run] | None = None
     low, high = 0, None
     users = args.users
-    add_rehearse_users(target, users, run_id, env)
-    warm_up(args, target)
     while True:
         if len(target.users) < users:
             add_rehearse_users(target, users - len(target.users), run_id, env)
+        warm_up(args, target, users)
         run = load(target, users, args.seconds, behaviour(args))
         offered = users / pace
         ok = run.errors == 0 and run.lost == 0 and run.p(99) < args.p99_ms and run.rps >= 0.9 * offered
