@@ -557,14 +557,8 @@ def measure_database(args: argparse.Namespace, url: str) -> str:
                 return find_capacity(args, dbs.name, rehearse, run_id, env)
             bare_engine = engine_of(stack, dbs.bare_url)
             bare_table().create(bare_engine)
-            command = [
-                sys.executable,
-                str(HERE / "bare.py"),
-                "--database-url",
-                dbs.bare_url,
-                "--workers",
-                str(args.workers),
-            ]
+            command = [sys.executable, str(HERE / "bare.py"), "--database-url", dbs.bare_url]
+            command += ["--workers", str(args.workers)]
             bare = Target(
                 "bare", stack.enter_context(serve(command, server_environment(), work / "bare.log")), bare_engine
             )
