@@ -44,6 +44,7 @@ function setup(thread)
 end
 
 local users = {}
+local openings = 1 -- health checks still to send before the first save
 local turn = 0
 local next_due = 0
 local period_us = 0
@@ -91,10 +92,19 @@ function init(_args)
   end
   log = assert(io.open(os.getenv("LOAD_OUT") .. "/connection-" .. connection .. ".log", "w"))
   log:setvbuf("full")
+  if connection == 1 then
+    openings = 2 -- wrk builds this thread's first request before the run only to check it
+  end
   if pace_us > 0 then
     math.randomseed(connection)
     period_us = pace_us / #users
-    next_due = now_us() + math.random() * period_us -- users start at different moments
+  end
+end
+
+-- After the opening health check: users start typing at different moments.
+local function start_typing()
+  if pace_us > 0 then
+    next_due = now_us() + math.random() * period_us
   end
 end
 
@@ -108,14 +118,12 @@ local function move_on(user)
   user.saves_here = 0
 end
 
-local checked = false
-
 function request()
   local now = now_us()
-  if connection == 1 and not checked then
-    -- wrk builds one request of its first thread before the run, only to check it: that one
-    -- must not use up a save. Should it be sent after all, it is a health check.
-    checked = true
+  if openings > 0 then
+    -- Every connection opens with a health check, sent at once and not counted: a connection
+    -- that stays silent after connecting would hold a server thread waiting for its request.
+    openings = openings - 1
     inflight = { kind = "V" }
     return wrk.format("GET", "/healthz")
   end
@@ -152,7 +160,7 @@ end
 
 if pace_us > 0 then
   function delay()
-    if mover ~= nil then
+    if mover ~= nil or openings > 0 then
       return 0
     end
     return math.max(0, (next_due - now_us()) / 1000)
@@ -164,6 +172,9 @@ function response(status, _headers, body)
   local sent = inflight
   inflight = nil
   if sent == nil or sent.kind == "V" then
+    if openings == 0 and next_due == 0 then
+      start_typing()
+    end
     return
   end
   local user = sent.user
